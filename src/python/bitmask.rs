@@ -1,0 +1,1 @@
+//! numpy-facing bitmask functions (placeholder, replaced by the RLE work).
