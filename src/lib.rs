@@ -1,6 +1,21 @@
 //! labelrow core: the data model, frame index, parser and exporter behind the `labelrow` Python package.
+//!
+//! Data flow: label dict (or JSON) → [`parse`] → [`row::RowStore`] (+ frame index) → [`export`] → label dict.
+//! API edits go through the store so that the frame index stays current.
 
+pub mod answers;
+pub mod dates;
+pub mod error;
+pub mod export;
+pub mod geometry;
+pub mod instance;
+pub mod ontology;
+pub mod parse;
+pub mod ranges;
 pub mod rle;
+pub mod row;
 
 #[cfg(feature = "python")]
 mod python;
+
+pub(crate) use parse::kind as value_kind;

@@ -1,10 +1,30 @@
+//! The PyO3 bindings: thin unpack-and-call wrappers over the core, plus the one error mapping.
+
 use pyo3::prelude::*;
 
+mod answers;
 mod bitmask;
+mod classifications;
+mod convert;
+mod errors;
+mod objects;
+mod ontology;
+mod row;
 
 #[pymodule]
 mod _core {
     use pyo3::prelude::*;
+
+    #[pymodule_export]
+    use super::bitmask::{rle_decode, rle_encode};
+    #[pymodule_export]
+    use super::classifications::PyClassificationCell;
+    #[pymodule_export]
+    use super::objects::PyObjectCell;
+    #[pymodule_export]
+    use super::ontology::PyOntology;
+    #[pymodule_export]
+    use super::row::PyRow;
 
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {

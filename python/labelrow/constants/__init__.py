@@ -1,0 +1,1 @@
+"""Constants shared across labelrow (mirrors ``encord.constants``)."""

@@ -1,0 +1,346 @@
+"""`ClassificationInstance`: one answer to an ontology classification over a set of frames (or ranges),
+held in a Rust cell shared with the label row."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from labelrow import _core
+from labelrow._util import check_email, compiled_for_element, from_epoch, short_uuid_str, to_epoch
+from labelrow.exceptions import LabelRowError
+from labelrow.objects._attribute_tree import decode_answer, encode_answer, infer_attribute, reachable, tree_of
+from labelrow.objects.attributes import Attribute
+from labelrow.objects.frames import Frames, Range, Ranges, frames_class_to_frames_list, frames_to_ranges
+
+if TYPE_CHECKING:
+    from labelrow.objects.classification import Classification
+    from labelrow.objects.ontology_labels_impl import LabelRowV2
+
+
+def frames_arg_to_pairs(frames: Frames, *, allow_set: bool = False) -> list[tuple[int, int]]:
+    """Frames in any accepted form as merged inclusive `(start, end)` pairs."""
+    if allow_set and isinstance(frames, set):
+        frames = sorted(frames)
+    if isinstance(frames, Range):
+        return [(frames.start, frames.end)] if frames.start <= frames.end else []
+    if isinstance(frames, list) and frames and all(isinstance(r, Range) for r in frames):
+        return [(r.start, r.end) for r in frames if r.start <= r.end]
+    return [(r.start, r.end) for r in frames_to_ranges(frames_class_to_frames_list(frames))]
+
+
+class ClassificationInstance:
+    """An instance of an ontology classification, with instance-level metadata and static answers."""
+
+    __slots__ = ("__weakref__", "_cell", "_ontology_classification", "_parent")
+
+    def __init__(
+        self,
+        ontology_classification: Classification,
+        *,
+        classification_hash: str | None = None,
+        range_only: bool = False,
+    ) -> None:
+        compiled = compiled_for_element(ontology_classification, "classifications")
+        self._ontology_classification = ontology_classification
+        self._cell = _core.ClassificationCell(
+            compiled, ontology_classification.feature_node_hash, classification_hash or short_uuid_str(), range_only
+        )
+        self._parent: LabelRowV2 | None = None
+
+    @classmethod
+    def _from_cell(cls, ontology_classification: Classification, cell: Any, parent: Any) -> ClassificationInstance:
+        self = cls.__new__(cls)
+        self._ontology_classification = ontology_classification
+        self._cell = cell
+        self._parent = parent
+        return self
+
+    # ---- identity ---------------------------------------------------------------------------------------------
+
+    @property
+    def classification_hash(self) -> str:
+        return self._cell.classification_hash
+
+    @classification_hash.setter
+    def classification_hash(self, value: str) -> None:
+        raise LabelRowError("Cannot set the object hash on an instantiated label object.")
+
+    @property
+    def ontology_item(self) -> Classification:
+        return self._ontology_classification
+
+    @property
+    def feature_hash(self) -> str:
+        return self._ontology_classification.feature_node_hash
+
+    @property
+    def classification_name(self) -> str:
+        return self._ontology_classification.attributes[0].name
+
+    def is_global(self) -> bool:
+        return self._cell.is_global
+
+    def is_range_only(self) -> bool:
+        if self._cell.range_only:
+            return True
+        return self._parent is not None and self._parent._is_range_based()
+
+    def is_assigned_to_label_row(self) -> bool:
+        return self._parent is not None
+
+    def __repr__(self) -> str:
+        return (
+            f"ClassificationInstance(classification_hash={self.classification_hash}, "
+            f"classification_name={self.classification_name}, feature_hash={self.feature_hash})"
+        )
+
+    # ---- instance metadata ------------------------------------------------------------------------------------
+
+    def _meta(self) -> tuple:
+        return self._cell.meta()
+
+    @property
+    def created_at(self) -> datetime:
+        return from_epoch(self._meta()[0])
+
+    @created_at.setter
+    def created_at(self, value: datetime) -> None:
+        self._cell.set_meta_field("created_at", to_epoch(value))
+
+    @property
+    def created_by(self) -> str | None:
+        return self._meta()[1]
+
+    @created_by.setter
+    def created_by(self, value: str | None) -> None:
+        check_email(value)
+        self._cell.set_meta_field("created_by", value)
+
+    @property
+    def last_edited_at(self) -> datetime:
+        return from_epoch(self._meta()[2])
+
+    @last_edited_at.setter
+    def last_edited_at(self, value: datetime) -> None:
+        self._cell.set_meta_field("last_edited_at", to_epoch(value))
+
+    @property
+    def last_edited_by(self) -> str | None:
+        return self._meta()[3]
+
+    @last_edited_by.setter
+    def last_edited_by(self, value: str | None) -> None:
+        check_email(value)
+        self._cell.set_meta_field("last_edited_by", value)
+
+    @property
+    def confidence(self) -> float:
+        return self._meta()[4]
+
+    @confidence.setter
+    def confidence(self, value: float) -> None:
+        self._cell.set_meta_field("confidence", value)
+
+    @property
+    def manual_annotation(self) -> bool:
+        return self._meta()[5]
+
+    @manual_annotation.setter
+    def manual_annotation(self, value: bool) -> None:
+        self._cell.set_meta_field("manual_annotation", value)
+
+    # ---- frames -----------------------------------------------------------------------------------------------
+
+    def _row_order(self) -> int | None:
+        if self._parent is None or self._parent._store is None:
+            return None
+        return self._parent._store.order_of_classification_cell(self._cell)
+
+    def set_for_frames(
+        self,
+        frames: Frames = 0,
+        *,
+        overwrite: bool = False,
+        created_at: datetime | None = None,
+        created_by: str | None = None,
+        confidence: float = 1.0,
+        manual_annotation: bool = True,
+        last_edited_at: datetime | None = None,
+        last_edited_by: str | None = None,
+        reviews: list[dict] | None = None,
+    ) -> None:
+        """Adds frames (ranges are merged) and rewrites the instance metadata."""
+        pairs = frames_arg_to_pairs(frames)
+        order = self._row_order()
+        if order is not None:
+            self._parent._store.classification_set_frames(order, pairs, overwrite)
+        else:
+            self._cell.add_ranges_detached(pairs, overwrite)
+        self._cell.rewrite_meta(
+            to_epoch(created_at), created_by, confidence, manual_annotation, to_epoch(last_edited_at), last_edited_by
+        )
+
+    def remove_from_frames(self, frames: Frames) -> None:
+        pairs = frames_arg_to_pairs(frames)
+        order = self._row_order()
+        if order is not None:
+            self._parent._store.classification_remove_frames(order, pairs)
+        else:
+            self._cell.remove_ranges(pairs)
+
+    @property
+    def range_list(self) -> Ranges:
+        return [Range(s, e) for s, e in self._cell.ranges()]
+
+    def is_on_frame(self, frame: Frames) -> bool:
+        wanted = frames_arg_to_pairs(frame, allow_set=True)
+        return any(s <= we and ws <= e for s, e in self._cell.ranges() for ws, we in wanted)
+
+    def get_annotation(self, frame: int | str = 0) -> Annotation:
+        if self.is_global():
+            raise LabelRowError("Cannot get annotation for a global classification instance.")
+        if isinstance(frame, str):
+            if self._parent is None:
+                raise LabelRowError("Cannot get an annotation by image hash for an instance not on a label row.")
+            frame = self._parent._frame_of_image_hash(frame)
+        if self.is_range_only() and not self.is_on_frame(frame):
+            raise LabelRowError(f"The classification instance is not on frame {frame}.")
+        return ClassificationInstance.Annotation(self, frame)
+
+    def get_annotations(self) -> list[Annotation]:
+        if self.is_range_only():
+            return []
+        return [ClassificationInstance.Annotation(self, f) for f in self._cell.frames()]
+
+    def is_valid(self) -> None:
+        if not self.is_range_only() and not self._cell.ranges():
+            raise LabelRowError("ClassificationInstance is not on any frames. Please add it to at least one frame.")
+
+    def copy(self) -> ClassificationInstance:
+        return ClassificationInstance._from_cell(self._ontology_classification, self._cell.copy(short_uuid_str()), None)
+
+    # ---- answers ----------------------------------------------------------------------------------------------
+
+    def _selected(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for attr in tree_of(self._ontology_classification).static_slots:
+            got = self._cell.get_static(attr.feature_node_hash)
+            if got is not None:
+                out[attr.feature_node_hash] = got[0]
+        return out
+
+    def set_answer(self, answer: Any, attribute: Attribute | None = None, overwrite: bool = False) -> None:
+        tree = tree_of(self._ontology_classification)
+        if attribute is None:
+            attribute = infer_attribute(tree, answer)
+        else:
+            if not tree.is_valid_child(attribute):
+                raise LabelRowError("The attribute is not a valid child of the classification.")
+            attribute = tree.by_hash[attribute.feature_node_hash]
+            if not reachable(tree, attribute, self._selected()):
+                raise LabelRowError(
+                    "Setting a nested attribute is only possible if all parent attributes have been selected."
+                )
+        encoded = encode_answer(attribute, answer)
+        if self._cell.get_static(attribute.feature_node_hash) is not None and not overwrite:
+            raise LabelRowError(
+                "The answer to this attribute was already set. Set `overwrite` to `True` if you want to overwrite "
+                "an existing answer to an attribute."
+            )
+        self._cell.set_static(attribute.feature_node_hash, encoded)
+
+    def get_answer(self, attribute: Attribute | None = None) -> Any:
+        tree = tree_of(self._ontology_classification)
+        if attribute is None:
+            attribute = self._ontology_classification.attributes[0]
+        if not tree.is_valid_child(attribute):
+            raise LabelRowError("The attribute is not a valid child of the classification.")
+        attribute = tree.by_hash[attribute.feature_node_hash]
+        if not reachable(tree, attribute, self._selected()):
+            return None
+        got = self._cell.get_static(attribute.feature_node_hash)
+        return None if got is None else decode_answer(tree, attribute, got[0])
+
+    def delete_answer(self, attribute: Attribute | None = None) -> None:
+        tree = tree_of(self._ontology_classification)
+        if attribute is None:
+            attribute = self._ontology_classification.attributes[0]
+        if not tree.is_valid_child(attribute):
+            raise LabelRowError("The attribute is not a valid child of the classification.")
+        self._cell.unset_static(attribute.feature_node_hash)
+
+    def get_all_static_answers(self) -> list[tuple[Attribute, Any]]:
+        """`(attribute, answer)` for every answered static attribute, in ontology order."""
+        tree = tree_of(self._ontology_classification)
+        out = []
+        for attr in tree.static_slots:
+            got = self._cell.get_static(attr.feature_node_hash)
+            if got is not None:
+                out.append((attr, decode_answer(tree, attr, got[0])))
+        return out
+
+    def set_answer_from_list(self, answers_list: Sequence[dict[str, Any]]) -> None:
+        from labelrow.objects._answer_dicts import apply_classification_answers
+
+        apply_classification_answers(self, answers_list)
+
+    class Annotation:
+        """A view of a frame-based classification on one frame (metadata is the instance's)."""
+
+        __slots__ = ("_classification_instance", "_frame")
+
+        def __init__(self, classification_instance: ClassificationInstance, frame: int) -> None:
+            self._classification_instance = classification_instance
+            self._frame = frame
+
+        @property
+        def frame(self) -> int:
+            return self._frame
+
+        @property
+        def classification_instance(self) -> ClassificationInstance:
+            return self._classification_instance
+
+        @property
+        def classification_hash(self) -> str:
+            return self._classification_instance.classification_hash
+
+        def _check(self) -> ClassificationInstance:
+            ci = self._classification_instance
+            if not ci.is_on_frame(self._frame):
+                raise LabelRowError(
+                    "Trying to use a ClassificationInstance.Annotation for a ClassificationInstance that is not on "
+                    "the frame."
+                )
+            return ci
+
+        @property
+        def created_at(self) -> datetime:
+            return self._check().created_at
+
+        @property
+        def created_by(self) -> str | None:
+            return self._check().created_by
+
+        @property
+        def last_edited_at(self) -> datetime:
+            return self._check().last_edited_at
+
+        @property
+        def last_edited_by(self) -> str | None:
+            return self._check().last_edited_by
+
+        @property
+        def confidence(self) -> float:
+            return self._check().confidence
+
+        @property
+        def manual_annotation(self) -> bool:
+            return self._check().manual_annotation
+
+        @property
+        def reviews(self) -> list[dict] | None:
+            self._check()
+            return None

@@ -1,0 +1,668 @@
+"""`LabelRowV2`: the label row facade. Labels live in a Rust store (`labelrow._core.Row`); this class keeps
+the reference's API, argument handling and the Python identity of instances (one Python object per object or
+classification, created lazily and cached)."""
+
+from __future__ import annotations
+
+import math
+import uuid
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from labelrow import _core
+from labelrow._util import date_fallback, from_epoch
+from labelrow.constants.enums import DataType
+from labelrow.exceptions import LabelRowError, LabelRowKeyError, WrongProjectTypeError
+from labelrow.objects.classification_instance import ClassificationInstance, frames_arg_to_pairs
+from labelrow.objects.frame_view import (
+    FrameLevelImageGroupData,
+    FrameView,
+    FrameViewMetadata,
+    LabelRowReadOnlyDataImagesDataEntry,
+)
+from labelrow.objects.frames import Frames, frames_class_to_frames_list, frames_to_ranges
+from labelrow.objects.ontology_object_instance import ObjectInstance
+from labelrow.objects.ontology_structure import OntologyStructure, as_structure
+from labelrow.orm import storage as orm_storage
+from labelrow.orm.label_row import AnnotationTaskStatus, LabelRowMetadata, LabelStatus
+
+if TYPE_CHECKING:
+    from labelrow.objects.classification import Classification
+    from labelrow.objects.ontology_object import Object
+
+_ZERO_UUID = "00000000-0000-0000-0000-000000000000"
+_IMAGE_TYPES = (DataType.IMAGE, DataType.IMG_GROUP)
+_RANGE_TYPES = (DataType.AUDIO, DataType.PLAIN_TEXT, DataType.TIME_SERIES)
+_DETACHED = (
+    "Cannot '{op}' on a detached label row. Detached label rows are not connected to the Encord platform. "
+    "Use to_encord_dict() to export labels."
+)
+
+
+class LabelRowV2:
+    """All labels of one data row, with the reference SDK's API."""
+
+    FrameView = FrameView
+    FrameViewMetadata = FrameViewMetadata
+    FrameLevelImageGroupData = FrameLevelImageGroupData
+    LabelRowReadOnlyDataImagesDataEntry = LabelRowReadOnlyDataImagesDataEntry
+
+    def __init__(self, label_row_metadata: LabelRowMetadata, project_client: Any, ontology: Any) -> None:
+        self._metadata = label_row_metadata
+        self._project_client = project_client
+        self._ontology = ontology
+        structure = getattr(ontology, "structure", ontology)
+        self._structure: OntologyStructure = as_structure(structure)
+        self._compiled: Any = None
+        self._store: Any = None
+        self._is_detached = False
+        self._objects: dict[int, ObjectInstance] = {}
+        self._classifications: dict[int, ClassificationInstance] = {}
+        self._units_cache: dict[int, dict[str, Any]] | None = None
+        self._header_cache: dict[str, Any] | None = None
+
+    # ---- construction -----------------------------------------------------------------------------------------
+
+    @classmethod
+    def from_media_metadata(cls, ontology: Any, media_metadata: Any, *, branch_name: str = "main") -> LabelRowV2:
+        """A detached, initialised row for media described by `CustomerProvided*Metadata`."""
+        units, data_type, meta_fields = _detached_units(media_metadata)
+        now = datetime.now(tz=UTC).replace(microsecond=0)
+        metadata = LabelRowMetadata(
+            label_hash=_ZERO_UUID,
+            created_at=now,
+            last_edited_at=now,
+            branch_name=branch_name,
+            data_hash=_ZERO_UUID,
+            dataset_hash=_ZERO_UUID,
+            dataset_title="",
+            data_title="",
+            data_type=data_type.to_upper_case_string(),
+            data_link=None if data_type == DataType.IMG_GROUP else "",
+            label_status=LabelStatus.LABEL_IN_PROGRESS,
+            annotation_task_status=AnnotationTaskStatus.QUEUED,
+            workflow_graph_node=None,
+            is_shadow_data=False,
+            spaces={},
+            **meta_fields,
+        )
+        row = cls(metadata, None, ontology)
+        row._is_detached = True
+        stamp = now.strftime("%a, %d %b %Y %H:%M:%S UTC")
+        row.from_labels_dict(
+            {
+                "label_hash": _ZERO_UUID,
+                "branch_name": branch_name,
+                "created_at": stamp,
+                "last_edited_at": stamp,
+                "data_hash": _ZERO_UUID,
+                "dataset_hash": _ZERO_UUID,
+                "dataset_title": "",
+                "data_title": "",
+                "data_type": data_type.value,
+                "annotation_task_status": "QUEUED",
+                "object_answers": {},
+                "classification_answers": {},
+                "object_actions": {},
+                "label_status": "LABEL_IN_PROGRESS",
+                "data_units": units,
+            }
+        )
+        return row
+
+    def _compiled_ontology(self) -> Any:
+        if self._compiled is None:
+            self._compiled = _core.CompiledOntology(self._structure._core_dict())
+        return self._compiled
+
+    def _media(self) -> dict[str, Any]:
+        m = self._metadata
+        return {
+            "data_type": DataType.from_upper_case_string(m.data_type).value
+            if isinstance(m.data_type, str) and m.data_type.isupper()
+            else DataType(m.data_type).value,
+            "number_of_frames": m.number_of_frames,
+            "fps": m.frames_per_second,
+            "duration": m.duration,
+            "is_shadow_data": m.is_shadow_data,
+        }
+
+    def from_labels_dict(self, label_row_dict: dict, *, preserve_identity: bool = False) -> None:
+        """Replaces every label with those of `label_row_dict` (a failed call leaves the row unchanged)."""
+        identity = None
+        if preserve_identity and self._store is not None:
+            h = self._store.header()
+            frame_hashes = None
+            if self.data_type == DataType.IMG_GROUP:
+                frame_hashes = [u["data_hash"] for _, u in sorted(self._store.units(), key=lambda fu: fu[0])]
+            identity = (h["label_hash"], h["data_hash"], h["dataset_hash"], h["branch_name"], frame_hashes)
+        self._compiled = None
+        store = _core.Row.load(self._compiled_ontology(), self._media(), label_row_dict, date_fallback)
+        if identity is not None:
+            store.set_identity(*identity)
+        self._store = store
+        self._objects = {}
+        self._classifications = {}
+        self._units_cache = None
+        self._header_cache = None
+
+    # ---- helpers ----------------------------------------------------------------------------------------------
+
+    def _require_labels(self) -> Any:
+        if self._store is None:
+            raise LabelRowError(
+                "For this operation you will need to initialise labelling first. Call the .initialise_labels() "
+                "to do so first."
+            )
+        return self._store
+
+    def _header(self) -> dict[str, Any] | None:
+        if self._store is None:
+            return None
+        if self._header_cache is None:
+            self._header_cache = self._store.header()
+        return self._header_cache
+
+    def _units_by_frame(self) -> dict[int, dict[str, Any]]:
+        if self._units_cache is None:
+            self._units_cache = {} if self._store is None else dict(self._store.units())
+        return self._units_cache
+
+    def _first_unit(self) -> dict[str, Any] | None:
+        units = self._store.units() if self._store is not None else []
+        return units[0][1] if units else None
+
+    def _is_range_based(self) -> bool:
+        return self.data_type in _RANGE_TYPES
+
+    def _frame_of_image_hash(self, image_hash: str) -> int:
+        if self.data_type not in _IMAGE_TYPES:
+            raise LabelRowError("This function is only supported for label rows of image or image group data types.")
+        for frame, unit in self._units_by_frame().items():
+            if unit["data_hash"] == image_hash:
+                return frame
+        raise LabelRowKeyError(image_hash)
+
+    def _object_instance(self, order: int) -> ObjectInstance:
+        inst = self._objects.get(order)
+        if inst is None:
+            cell = self._store.object_cell(order)
+            ontology_object = self._structure.get_child_by_hash(cell.feature_hash)
+            inst = ObjectInstance._from_cell(ontology_object, cell, self)
+            self._objects[order] = inst
+        return inst
+
+    def _classification_instance(self, order: int) -> ClassificationInstance:
+        inst = self._classifications.get(order)
+        if inst is None:
+            cell = self._store.classification_cell(order)
+            ontology_classification = self._structure.get_child_by_hash(cell.feature_hash)
+            inst = ClassificationInstance._from_cell(ontology_classification, cell, self)
+            self._classifications[order] = inst
+        return inst
+
+    def _server_op(self, op: str) -> None:
+        if self._is_detached:
+            raise LabelRowError(_DETACHED.format(op=op))
+        if self._project_client is None:
+            raise LabelRowError(f"Cannot '{op}': this label row has no project client to talk to.")
+
+    # ---- properties -------------------------------------------------------------------------------------------
+
+    def _from_header(self, key: str, default: Any) -> Any:
+        h = self._header()
+        return default if h is None else h[key]
+
+    @property
+    def label_hash(self) -> str | None:
+        return self._from_header("label_hash", self._metadata.label_hash)
+
+    @property
+    def branch_name(self) -> str:
+        return self._from_header("branch_name", self._metadata.branch_name)
+
+    @property
+    def data_hash(self) -> str:
+        return self._from_header("data_hash", self._metadata.data_hash)
+
+    @property
+    def dataset_hash(self) -> str:
+        return self._from_header("dataset_hash", self._metadata.dataset_hash)
+
+    @property
+    def dataset_title(self) -> str:
+        return self._from_header("dataset_title", self._metadata.dataset_title)
+
+    @property
+    def data_title(self) -> str:
+        return self._from_header("data_title", self._metadata.data_title)
+
+    @property
+    def data_type(self) -> DataType:
+        h = self._header()
+        if h is not None:
+            return DataType(h["data_type"])
+        return DataType(self._media()["data_type"])
+
+    @property
+    def group_hash(self) -> str | None:
+        return self._metadata.group_hash
+
+    @property
+    def file_type(self) -> str | None:
+        if self._store is None:
+            return self._metadata.file_type
+        if self.data_type == DataType.IMG_GROUP:
+            return None
+        unit = self._first_unit()
+        return None if unit is None else unit["data_type"]
+
+    @property
+    def client_metadata(self) -> dict | None:
+        return self._metadata.client_metadata
+
+    @property
+    def label_status(self) -> LabelStatus:
+        return LabelStatus(self._from_header("label_status", self._metadata.label_status))
+
+    @property
+    def annotation_task_status(self) -> Any:
+        return self._from_header("annotation_task_status", self._metadata.annotation_task_status)
+
+    @property
+    def workflow_graph_node(self) -> Any:
+        return self._metadata.workflow_graph_node
+
+    @property
+    def is_shadow_data(self) -> bool:
+        return self._metadata.is_shadow_data
+
+    @property
+    def created_at(self) -> datetime | None:
+        h = self._header()
+        return self._metadata.created_at if h is None else from_epoch(h["created_at"])
+
+    @property
+    def last_edited_at(self) -> datetime | None:
+        h = self._header()
+        return self._metadata.last_edited_at if h is None else from_epoch(h["last_edited_at"])
+
+    @property
+    def number_of_frames(self) -> int:
+        return self._metadata.number_of_frames
+
+    @property
+    def duration(self) -> float | None:
+        return self._metadata.duration
+
+    @property
+    def fps(self) -> float | None:
+        return self._metadata.frames_per_second
+
+    def _unit_field(self, key: str, default: Any) -> Any:
+        if self._store is None:
+            return default
+        if self.data_type == DataType.IMG_GROUP:
+            return None
+        unit = self._first_unit()
+        return None if unit is None else unit.get(key)
+
+    @property
+    def data_link(self) -> str | None:
+        return self._unit_field("data_link", self._metadata.data_link)
+
+    @property
+    def width(self) -> int | None:
+        if self.data_type not in (DataType.VIDEO, DataType.IMAGE):
+            return self._metadata.width if self._store is None and self.data_type != DataType.IMG_GROUP else None
+        return self._unit_field("width", self._metadata.width)
+
+    @property
+    def height(self) -> int | None:
+        if self.data_type not in (DataType.VIDEO, DataType.IMAGE):
+            return self._metadata.height if self._store is None and self.data_type != DataType.IMG_GROUP else None
+        return self._unit_field("height", self._metadata.height)
+
+    @property
+    def audio_codec(self) -> str | None:
+        return self._metadata.audio_codec
+
+    @property
+    def audio_sample_rate(self) -> int | None:
+        return self._metadata.audio_sample_rate
+
+    @property
+    def audio_bit_depth(self) -> int | None:
+        return self._metadata.audio_bit_depth
+
+    @property
+    def audio_num_channels(self) -> int | None:
+        return self._metadata.audio_num_channels
+
+    @property
+    def backing_item_uuid(self) -> uuid.UUID | None:
+        return self._metadata.backing_item_uuid
+
+    @property
+    def task_uuid(self) -> uuid.UUID | None:
+        if self._metadata.task_uuid is None:
+            raise WrongProjectTypeError('"task_uuid" property only works with workflow-based projects.')
+        return self._metadata.task_uuid
+
+    @property
+    def priority(self) -> float | None:
+        if self._metadata.task_uuid is None:
+            raise WrongProjectTypeError('"priority" property only works with workflow-based projects.')
+        return self._metadata.priority
+
+    @property
+    def is_valid(self) -> bool:
+        return self._metadata.is_valid
+
+    @property
+    def ontology_structure(self) -> OntologyStructure:
+        return self._structure
+
+    @property
+    def is_labelling_initialised(self) -> bool:
+        return self._store is not None
+
+    @property
+    def is_detached(self) -> bool:
+        return self._is_detached
+
+    @property
+    def is_event_based(self) -> bool:
+        return False
+
+    @property
+    def assigned_user_email(self) -> str | None:
+        return self._metadata.assigned_user_email
+
+    @property
+    def last_actioned_by_user_email(self) -> str | None:
+        return self._metadata.last_actioned_by_user_email
+
+    @property
+    def metadata(self) -> None:
+        return None
+
+    # ---- frames -----------------------------------------------------------------------------------------------
+
+    def get_image_hash(self, frame_number: int) -> str | None:
+        if self.data_type not in _IMAGE_TYPES:
+            raise LabelRowError("This function is only supported for label rows of image or image group data types.")
+        unit = self._units_by_frame().get(frame_number)
+        return None if unit is None else unit["data_hash"]
+
+    def get_frame_number(self, image_hash: str) -> int | None:
+        return self._frame_of_image_hash(image_hash)
+
+    def get_frame_view(self, frame: int | str = 0) -> FrameView:
+        if self.data_type in (DataType.AUDIO, DataType.TIME_SERIES):
+            raise LabelRowError(f"This method is not supported for {self.data_type.value}.")
+        if isinstance(frame, str):
+            frame = self._frame_of_image_hash(frame)
+        return FrameView(self, None, frame)
+
+    def get_frame_views(self) -> list[FrameView]:
+        return [self.get_frame_view(f) for f in range(self.number_of_frames)]
+
+    def _images_data(self) -> list[LabelRowReadOnlyDataImagesDataEntry]:
+        if self.data_type in (DataType.VIDEO, DataType.IMAGE):
+            return [
+                LabelRowReadOnlyDataImagesDataEntry(
+                    index=0,
+                    title=self.data_title,
+                    file_type=self.file_type,
+                    height=self.height or 0,
+                    width=self.width or 0,
+                    image_hash=self.data_hash,
+                )
+            ]
+        if not self._metadata.images_data:
+            raise LabelRowError("Image data is not present in the label row")
+        return [
+            LabelRowReadOnlyDataImagesDataEntry(
+                index=e["index"],
+                title=e["title"],
+                file_type=e["file_type"],
+                height=e["height"],
+                width=e["width"],
+                image_hash=e["image_hash"],
+            )
+            for e in self._metadata.images_data
+        ]
+
+    def get_frame_metadata(self, frame: int | str = 0) -> FrameViewMetadata:
+        for entry in self._images_data():
+            if (isinstance(frame, str) and entry.image_hash == frame) or entry.index == frame:
+                return FrameViewMetadata(entry)
+        if isinstance(frame, str):
+            raise LabelRowError(f"Image hash {frame} not found in the label row")
+        raise LabelRowError(f"Frame {frame} not found in the label row")
+
+    def get_frames_metadata(self) -> list[FrameViewMetadata]:
+        return [FrameViewMetadata(e) for e in self._images_data()]
+
+    # ---- queries ----------------------------------------------------------------------------------------------
+
+    def get_object_instances(
+        self, filter_ontology_object: Object | None = None, filter_frames: Frames | None = None
+    ) -> list[ObjectInstance]:
+        store = self._require_labels()
+        feature = None if filter_ontology_object is None else filter_ontology_object.feature_node_hash
+        if filter_frames is None:
+            orders = store.filter_objects(feature, None)
+        elif isinstance(filter_frames, int) and not isinstance(filter_frames, bool):
+            orders = store.objects_on_frame(filter_frames)
+            if feature is not None:
+                orders = [o for o in orders if store.object_cell(o).feature_hash == feature]
+        else:
+            frames = frames_class_to_frames_list(filter_frames)
+            orders = store.filter_objects(feature, [(r.start, r.end) for r in frames_to_ranges(frames)])
+        return [self._object_instance(o) for o in orders]
+
+    def get_classification_instances(
+        self, filter_ontology_classification: Classification | None = None, filter_frames: Frames | None = None
+    ) -> list[ClassificationInstance]:
+        store = self._require_labels()
+        feature = None if filter_ontology_classification is None else filter_ontology_classification.feature_node_hash
+        pairs = None if filter_frames is None else frames_arg_to_pairs(filter_frames, allow_set=True)
+        return [self._classification_instance(o) for o in store.filter_classifications(feature, pairs)]
+
+    # ---- edits ------------------------------------------------------------------------------------------------
+
+    def add_object_instance(self, object_instance: ObjectInstance, force: bool = True) -> None:
+        if self.data_type in (DataType.AUDIO, DataType.TIME_SERIES) and not object_instance.is_range_only():
+            raise LabelRowError(f"This method is not supported for {self.data_type.value}.")
+        store = self._require_labels()
+        object_instance.is_valid()
+        if object_instance._parent is not None:
+            raise LabelRowError(
+                "The supplied ObjectInstance is already part of a LabelRowV2. You can only add a ObjectInstance to "
+                "one LabelRowV2. You can do a ObjectInstance.copy() to create an identical ObjectInstance which is "
+                "not part of any LabelRowV2."
+            )
+        replaced = store.object_order(object_instance.object_hash)
+        order = store.add_object(object_instance._cell, force)
+        if replaced is not None:
+            old = self._objects.pop(replaced, None)
+            if old is not None:
+                old._parent = None
+        object_instance._parent = self
+        self._objects[order] = object_instance
+
+    def add_classification_instance(self, classification_instance: ClassificationInstance, force: bool = False) -> None:
+        store = self._require_labels()
+        classification_instance.is_valid()
+        if self._is_range_based() and not classification_instance.is_range_only():
+            raise LabelRowError(
+                f"To add a ClassificationInstance object to a label row where data_type = {self.data_type.value}, "
+                "the ClassificationInstance object needs to be created with the range_only = True."
+            )
+        if classification_instance._parent is not None:
+            raise LabelRowError(
+                "The supplied ClassificationInstance is already attached to a different LabelRowV2. You can do a "
+                "ClassificationInstance.copy() to create an identical ClassificationInstance which is not part of "
+                "any LabelRowV2."
+            )
+        before = set(store.classification_orders())
+        order = store.add_classification(classification_instance._cell, force)
+        for gone in before - set(store.classification_orders()):
+            self._classifications.pop(gone, None)
+        classification_instance._parent = self
+        self._classifications[order] = classification_instance
+
+    def remove_object(self, object_instance: ObjectInstance) -> None:
+        store = self._require_labels()
+        order = store.order_of_cell(object_instance._cell)
+        if order is None:
+            return
+        store.remove_object(order)
+        self._objects.pop(order, None)
+        object_instance._parent = None
+
+    def remove_classification(self, classification_instance: ClassificationInstance) -> None:
+        store = self._require_labels()
+        order = store.order_of_classification_cell(classification_instance._cell)
+        if order is None:
+            raise LabelRowKeyError(classification_instance.classification_hash)
+        store.remove_classification(order)
+        self._classifications.pop(order, None)
+        classification_instance._parent = None
+
+    # ---- export -----------------------------------------------------------------------------------------------
+
+    def to_encord_dict(self, renumber_objects: bool = False) -> dict[str, Any]:
+        """The label row in the Encord dict format."""
+        return self._require_labels().to_dict(renumber_objects)
+
+    # ---- spaces -----------------------------------------------------------------------------------------------
+
+    def get_spaces(self) -> list[Any]:
+        return []
+
+    def get_space(
+        self,
+        *,
+        id: str | None = None,
+        layout_key: str | None = None,
+        type_: Any = None,
+        stream_id: str | None = None,
+        event_index: int = 0,
+        start_frame: int | None = None,
+        file_name: str | None = None,
+    ) -> Any:
+        raise LabelRowError(f"Could not find space with given id {id!r}. Available space ids: []")
+
+    # ---- server operations ------------------------------------------------------------------------------------
+
+    def save(self, bundle: Any = None, validate_before_saving: bool = False, renumber_objects: bool = False) -> None:
+        self._server_op("save")
+
+    def initialise_labels(
+        self,
+        include_object_feature_hashes: set[str] | None = None,
+        include_classification_feature_hashes: set[str] | None = None,
+        include_reviews: bool = False,
+        include_archived: bool = False,
+        overwrite: bool = False,
+        bundle: Any = None,
+        *,
+        include_signed_url: bool = False,
+    ) -> None:
+        self._server_op("initialise_labels")
+
+    def workflow_reopen(self, bundle: Any = None) -> None:
+        self._server_op("workflow_reopen")
+
+    def workflow_complete(self, bundle: Any = None) -> None:
+        self._server_op("workflow_complete")
+
+    def set_priority(self, priority: float, bundle: Any = None) -> None:
+        self._server_op("set_priority")
+
+    def get_validation_errors(self) -> list[str] | None:
+        self._server_op("get_validation_errors")
+        return None
+
+    def get_storage_item(self, get_signed_urls: bool = False) -> Any:
+        self._server_op("get_storage_item")
+
+    def initialise_storage_item(self, get_signed_url: bool = False, bundle: Any = None) -> None:
+        self._server_op("initialise_storage_item")
+
+    def attach_to_project(self, project: Any, data_hash: str) -> None:
+        raise LabelRowError("attach_to_project needs a project backend, which labelrow does not provide yet.")
+
+    def __repr__(self) -> str:
+        return f"LabelRowV2(label_hash={self.label_hash}, data_hash={self.data_hash}, data_type={self.data_type})"
+
+
+def _detached_units(media: Any) -> tuple[dict[str, Any], DataType, dict[str, Any]]:
+    """Initial data units, the data type and the metadata fields of a detached row."""
+    base = {"data_hash": _ZERO_UUID, "data_title": "", "data_link": ""}
+    sizes = {"height": None, "width": None}
+    audio = {"audio_sample_rate": None, "audio_codec": None, "audio_bit_depth": None, "audio_num_channels": None}
+    if isinstance(media, list):
+        if not media:
+            raise LabelRowError("Cannot create an IMG_GROUP label row from an empty list of images.")
+        units = {}
+        for i, image in enumerate(media):
+            if not isinstance(image, orm_storage.CustomerProvidedImageMetadata):
+                raise LabelRowError(
+                    f"IMG_GROUP metadata list must contain CustomerProvidedImageMetadata, got {type(image).__name__}"
+                )
+            h = str(uuid.UUID(int=i))
+            units[h] = {
+                "data_hash": h,
+                "data_title": f"frame_{i}",
+                "data_link": "",
+                "data_type": image.mime_type,
+                "data_sequence": str(i),
+                "width": image.width,
+                "height": image.height,
+                "labels": {"objects": [], "classifications": []},
+            }
+        fields = {"frames_per_second": None, "number_of_frames": len(media), "duration": None, **sizes, **audio}
+        return units, DataType.IMG_GROUP, fields
+    if isinstance(media, orm_storage.CustomerProvidedImageMetadata):
+        unit = {
+            **base,
+            "data_type": media.mime_type,
+            "data_sequence": 0,
+            "width": media.width,
+            "height": media.height,
+            "labels": {"objects": [], "classifications": []},
+        }
+        fields = {"frames_per_second": None, "number_of_frames": 1, "duration": None, "height": media.height}
+        fields.update({"width": media.width, **audio, "file_type": media.mime_type})
+        return {_ZERO_UUID: unit}, DataType.IMAGE, fields
+    if isinstance(media, orm_storage.CustomerProvidedVideoMetadata):
+        unit = {
+            **base,
+            "data_type": media.mime_type,
+            "data_sequence": 0,
+            "width": media.width,
+            "height": media.height,
+            "labels": {},
+        }
+        fields = {
+            "frames_per_second": float(media.fps),
+            "number_of_frames": math.ceil(media.fps * media.duration),
+            "duration": float(media.duration),
+            "height": media.height,
+            "width": media.width,
+            **audio,
+            "file_type": media.mime_type,
+        }
+        return {_ZERO_UUID: unit}, DataType.VIDEO, fields
+    if isinstance(
+        media,
+        orm_storage.CustomerProvidedAudioMetadata
+        | orm_storage.CustomerProvidedTextMetadata
+        | orm_storage.CustomerProvidedPdfMetadata,
+    ):
+        raise LabelRowError(f"{type(media).__name__} rows are not supported by labelrow yet.")
+    raise LabelRowError(f"Unsupported media metadata type: {type(media)}")

@@ -1,0 +1,445 @@
+"""`ObjectInstance`: one labelled object (a track) of an ontology object, living in a Rust cell that the
+label row shares, so edits made here are visible through the row at once and vice versa."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from labelrow import _core
+from labelrow._util import check_email, compiled_for_element, from_epoch, short_uuid_str, to_epoch
+from labelrow.exceptions import LabelRowError
+from labelrow.objects._attribute_tree import (
+    answers_equal,
+    decode_answer,
+    encode_answer,
+    infer_attribute,
+    reachable,
+    tree_of,
+)
+from labelrow.objects.attributes import Attribute, ChecklistAttribute
+from labelrow.objects.coordinates import (
+    NON_GEOMETRIC_COORDINATES,
+    Coordinates,
+    coordinates_from_frame_geometry,
+    frame_geometry,
+)
+from labelrow.objects.frames import Frames, Range, Ranges, frames_class_to_frames_list, frames_to_ranges
+
+if TYPE_CHECKING:
+    from labelrow.objects.ontology_labels_impl import LabelRowV2
+    from labelrow.objects.ontology_object import Object
+
+_NOT_ON_FRAME = "Trying to use an ObjectInstance.Annotation for an ObjectInstance that is not on the frame"
+
+
+@dataclass
+class AnswerForFrames:
+    answer: Any
+    ranges: Ranges
+
+
+AnswersForFrames = list[AnswerForFrames]
+
+
+def _ranges_to_pairs(ranges: Iterable[Range]) -> list[tuple[int, int]]:
+    return [(r.start, r.end) for r in ranges]
+
+
+class ObjectInstance:
+    """An instance of an ontology object with coordinates on one or more frames and attribute answers."""
+
+    __slots__ = ("__weakref__", "_cell", "_ontology_object", "_parent")
+
+    def __init__(
+        self, ontology_object: Object, *, object_hash: str | None = None, object_number: int | None = None
+    ) -> None:
+        _check_object_number(object_number)
+        compiled = compiled_for_element(ontology_object, "objects")
+        self._ontology_object = ontology_object
+        self._cell = _core.ObjectCell(compiled, ontology_object.feature_node_hash, object_hash or short_uuid_str())
+        self._cell.object_number = object_number
+        self._parent: LabelRowV2 | None = None
+
+    @classmethod
+    def _from_cell(cls, ontology_object: Object, cell: _core.ObjectCell, parent: LabelRowV2 | None) -> ObjectInstance:
+        self = cls.__new__(cls)
+        self._ontology_object = ontology_object
+        self._cell = cell
+        self._parent = parent
+        return self
+
+    # ---- identity ---------------------------------------------------------------------------------------------
+
+    @property
+    def object_hash(self) -> str:
+        return self._cell.object_hash
+
+    @property
+    def ontology_item(self) -> Object:
+        return self._ontology_object
+
+    @property
+    def feature_hash(self) -> str:
+        return self._ontology_object.feature_node_hash
+
+    @property
+    def object_name(self) -> str:
+        return self._ontology_object.name
+
+    @property
+    def object_number(self) -> int | None:
+        return self._cell.object_number
+
+    @object_number.setter
+    def object_number(self, value: int | None) -> None:
+        _check_object_number(value)
+        self._cell.object_number = value
+
+    def is_range_only(self) -> bool:
+        return str(getattr(self._ontology_object.shape, "value", self._ontology_object.shape)) in {
+            "audio",
+            "time_range",
+            "text",
+        }
+
+    def is_assigned_to_label_row(self) -> LabelRowV2 | None:
+        return self._parent
+
+    def __repr__(self) -> str:
+        return (
+            f"ObjectInstance(object_hash={self.object_hash}, object_name={self.object_name}, "
+            f"feature_hash={self.feature_hash})"
+        )
+
+    # ---- frames -----------------------------------------------------------------------------------------------
+
+    def _row_order(self) -> int | None:
+        """This object's position on its row, while the row still holds it."""
+        if self._parent is None or self._parent._store is None:
+            return None
+        return self._parent._store.order_of_cell(self._cell)
+
+    def _bound(self) -> int | None:
+        return None if self._parent is None else self._parent.number_of_frames
+
+    def check_within_range(self, frame: int) -> None:
+        bound = self._bound()
+        if frame < 0 or (bound is not None and frame >= bound):
+            raise LabelRowError(
+                f"The supplied frame of `{frame}` is not within the acceptable bounds of `0` to "
+                f"`{'inf' if bound is None else bound}`."
+            )
+
+    def set_for_frames(
+        self,
+        coordinates: Coordinates,
+        frames: Frames = 0,
+        *,
+        overwrite: bool = False,
+        created_at: datetime | None = None,
+        created_by: str | None = None,
+        last_edited_at: datetime | None = None,
+        last_edited_by: str | None = None,
+        confidence: float | None = None,
+        manual_annotation: bool | None = None,
+        reviews: list[dict] | None = None,
+        is_deleted: bool | None = None,
+        event_kind: Any = None,
+    ) -> None:
+        """Places the object on `frames` with `coordinates` (and metadata)."""
+        if self.is_range_only() or type(coordinates) in NON_GEOMETRIC_COORDINATES:
+            raise LabelRowError("Range-based objects and coordinates are not supported yet by labelrow.")
+        frame_list = frames_class_to_frames_list(frames)
+        geometry = _geometry_or_error(self, coordinates)
+        meta = {
+            "created_at": to_epoch(created_at),
+            "created_by": created_by,
+            "last_edited_at": to_epoch(last_edited_at),
+            "last_edited_by": last_edited_by,
+            "confidence": confidence,
+            "manual_annotation": manual_annotation,
+        }
+        order = self._row_order()
+        if order is not None:
+            self._parent._store.object_set_frames(order, frame_list, geometry, overwrite=overwrite, **meta)
+        else:
+            self._cell.set_frames(frame_list, geometry, overwrite=overwrite, bound=self._bound(), **meta)
+        if is_deleted is not None:
+            for f in frame_list:
+                self._cell.set_meta_field(f, "is_deleted", is_deleted)
+
+    def get_annotation(self, frame: int | str = 0) -> Annotation:
+        if isinstance(frame, str):
+            if self._parent is None:
+                raise LabelRowError("Cannot get an annotation by image hash for an object not on a label row.")
+            frame = self._parent._frame_of_image_hash(frame)
+        return ObjectInstance.Annotation(self, frame)
+
+    def get_annotations(self) -> list[Annotation]:
+        return [ObjectInstance.Annotation(self, f) for f in self._cell.frames()]
+
+    def get_annotation_frames(self) -> set[int]:
+        return set(self._cell.frames())
+
+    def get_ranges(self) -> Ranges:
+        return [Range(s, e) for s, e in self._cell.frame_ranges()]
+
+    @property
+    def range_list(self) -> Ranges:
+        raise LabelRowError("No ranges available for this object instance: it is not a range-based object.")
+
+    @property
+    def range_html(self) -> None:
+        return None
+
+    def remove_from_frames(self, frames: Frames) -> None:
+        frame_list = frames_class_to_frames_list(frames)
+        order = self._row_order()
+        if order is not None:
+            self._parent._store.object_remove_frames(order, frame_list)
+        else:
+            self._cell.remove_frames(frame_list)
+
+    def is_valid(self) -> None:
+        if not self._cell.frames():
+            raise LabelRowError("ObjectInstance is not on any frames. Please add it to at least one frame.")
+        self.are_dynamic_answers_valid()
+
+    def are_dynamic_answers_valid(self) -> None:
+        if not self._cell.dynamic_answers_valid():
+            raise LabelRowError(
+                "There are some dynamic answers on frames that have no coordinates. Please ensure that all the "
+                "dynamic answers are only on frames where coordinates have been set previously."
+            )
+
+    def copy(self) -> ObjectInstance:
+        return ObjectInstance._from_cell(self._ontology_object, self._cell.copy(short_uuid_str()), None)
+
+    # ---- answers ----------------------------------------------------------------------------------------------
+
+    def _selected(self) -> dict[str, Any]:
+        tree = tree_of(self._ontology_object)
+        out: dict[str, Any] = {}
+        for attr in tree.static_slots:
+            got = self._cell.get_static(attr.feature_node_hash)
+            if got is not None:
+                out[attr.feature_node_hash] = got[0]
+        return out
+
+    def set_answer(
+        self,
+        answer: Any,
+        attribute: Attribute | None = None,
+        frames: Frames | None = None,
+        overwrite: bool = False,
+        manual_annotation: bool = True,
+    ) -> None:
+        tree = tree_of(self._ontology_object)
+        if attribute is None:
+            attribute = infer_attribute(tree, answer)
+        if not tree.is_valid_child(attribute):
+            raise LabelRowError("The attribute is not a valid child of the object.")
+        attribute = tree.by_hash[attribute.feature_node_hash]
+        if not attribute.dynamic and not reachable(tree, attribute, self._selected()):
+            raise LabelRowError(
+                "Setting a nested attribute is only possible if all parent attributes have been selected."
+            )
+        if frames is not None and not attribute.dynamic:
+            raise LabelRowError("Setting frames is only possible for dynamic attributes.")
+        encoded = encode_answer(attribute, answer)
+        if not attribute.dynamic:
+            if self._cell.get_static(attribute.feature_node_hash) is not None and not overwrite:
+                raise LabelRowError(
+                    "The answer to this attribute was already set. Set `overwrite` to `True` if you want to "
+                    "overwrite an existing answer to an attribute."
+                )
+            self._cell.set_static(attribute.feature_node_hash, encoded, manual_annotation)
+            return
+        if frames is None:
+            pairs = self._cell.frame_ranges()
+        else:
+            pairs = _ranges_to_pairs(frames_to_ranges(frames_class_to_frames_list(frames)))
+        for start, end in pairs:
+            self.check_within_range(start)
+            self.check_within_range(end)
+        self._cell.set_dynamic(attribute.feature_node_hash, encoded, pairs)
+
+    def get_answer(
+        self,
+        attribute: Attribute | None = None,
+        filter_answer: Any = None,
+        filter_frame: int | None = None,
+        is_dynamic: bool | None = None,
+    ) -> Any:
+        tree = tree_of(self._ontology_object)
+        if attribute is None:
+            attribute = self._ontology_object.attributes[0]
+        if not tree.is_valid_child(attribute):
+            raise LabelRowError("The attribute is not a valid child of the object.")
+        attribute = tree.by_hash[attribute.feature_node_hash]
+        if is_dynamic is not None and is_dynamic != attribute.dynamic:
+            raise LabelRowError(
+                f"The attribute is {'dynamic' if attribute.dynamic else 'not dynamic'}, but is_dynamic is set to "
+                f"{is_dynamic}."
+            )
+        if not attribute.dynamic:
+            if not reachable(tree, attribute, self._selected()):
+                return None
+            got = self._cell.get_static(attribute.feature_node_hash)
+            if got is None:
+                return [] if isinstance(attribute, ChecklistAttribute) else None
+            return decode_answer(tree, attribute, got[0])
+        out: AnswersForFrames = []
+        wanted = None if filter_answer is None else encode_answer(attribute, filter_answer)
+        for value, pairs in self._cell.get_dynamic(attribute.feature_node_hash):
+            if wanted is not None and not answers_equal(attribute, value, wanted):
+                continue
+            if filter_frame is not None and not any(s <= filter_frame <= e for s, e in pairs):
+                continue
+            out.append(AnswerForFrames(decode_answer(tree, attribute, value), [Range(s, e) for s, e in pairs]))
+        return out
+
+    def delete_answer(self, attribute: Attribute, filter_answer: Any = None, filter_frame: int | None = None) -> None:
+        tree = tree_of(self._ontology_object)
+        if not tree.is_valid_child(attribute):
+            raise LabelRowError("The attribute is not a valid child of the object.")
+        attribute = tree.by_hash[attribute.feature_node_hash]
+        if not attribute.dynamic:
+            self._cell.unset_static(attribute.feature_node_hash)
+            return
+        value = None if filter_answer is None else encode_answer(attribute, filter_answer)
+        ranges = None if filter_frame is None else [(filter_frame, filter_frame)]
+        self._cell.remove_dynamic(attribute.feature_node_hash, ranges, value)
+
+    def set_answer_from_list(self, answers_list: Sequence[dict[str, Any]]) -> None:
+        """Applies answers in the label-dict format (static and dynamic)."""
+        from labelrow.objects._answer_dicts import apply_object_answers
+
+        apply_object_answers(self, answers_list)
+
+    # ---- annotation views -------------------------------------------------------------------------------------
+
+    class Annotation:
+        """A view of the object on one frame; reads and writes go to the shared cell."""
+
+        __slots__ = ("_frame", "_object_instance")
+
+        def __init__(self, object_instance: ObjectInstance, frame: int) -> None:
+            self._object_instance = object_instance
+            self._frame = frame
+
+        @property
+        def frame(self) -> int:
+            return self._frame
+
+        @property
+        def object_instance(self) -> ObjectInstance:
+            return self._object_instance
+
+        @property
+        def object_hash(self) -> str:
+            return self._object_instance.object_hash
+
+        def _meta(self) -> tuple:
+            meta = self._object_instance._cell.meta(self._frame)
+            if meta is None:
+                raise LabelRowError(_NOT_ON_FRAME)
+            return meta
+
+        def _set(self, name: str, value: Any) -> None:
+            self._meta()
+            self._object_instance._cell.set_meta_field(self._frame, name, value)
+
+        @property
+        def coordinates(self) -> Coordinates:
+            entry = self._object_instance._cell.entry(self._frame)
+            if entry is None:
+                raise LabelRowError(_NOT_ON_FRAME)
+            return coordinates_from_frame_geometry(entry)
+
+        @coordinates.setter
+        def coordinates(self, coordinates: Coordinates) -> None:
+            self._meta()
+            self._object_instance.set_for_frames(coordinates, self._frame, overwrite=True)
+
+        @property
+        def created_at(self) -> datetime:
+            return from_epoch(self._meta()[0])
+
+        @created_at.setter
+        def created_at(self, value: datetime) -> None:
+            self._set("created_at", to_epoch(value))
+
+        @property
+        def created_by(self) -> str | None:
+            return self._meta()[1]
+
+        @created_by.setter
+        def created_by(self, value: str | None) -> None:
+            check_email(value)
+            self._set("created_by", value)
+
+        @property
+        def last_edited_at(self) -> datetime:
+            return from_epoch(self._meta()[2])
+
+        @last_edited_at.setter
+        def last_edited_at(self, value: datetime) -> None:
+            self._set("last_edited_at", to_epoch(value))
+
+        @property
+        def last_edited_by(self) -> str | None:
+            return self._meta()[3]
+
+        @last_edited_by.setter
+        def last_edited_by(self, value: str | None) -> None:
+            check_email(value)
+            self._set("last_edited_by", value)
+
+        @property
+        def confidence(self) -> float:
+            return self._meta()[4]
+
+        @confidence.setter
+        def confidence(self, value: float) -> None:
+            self._set("confidence", value)
+
+        @property
+        def manual_annotation(self) -> bool:
+            return self._meta()[5]
+
+        @manual_annotation.setter
+        def manual_annotation(self, value: bool) -> None:
+            self._set("manual_annotation", value)
+
+        @property
+        def is_deleted(self) -> bool | None:
+            return self._meta()[6]
+
+        @property
+        def reviews(self) -> list[dict] | None:
+            self._meta()
+            return None
+
+        def __repr__(self) -> str:
+            return f"Annotation(object_hash={self.object_hash}, frame={self._frame})"
+
+
+def _check_object_number(value: int | None) -> None:
+    if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+        raise LabelRowError(f"object_number must be a non-negative integer, got {value}.")
+
+
+def _geometry_or_error(instance: ObjectInstance, coordinates: Coordinates) -> dict[str, Any]:
+    from labelrow.objects.coordinates import ACCEPTABLE_COORDINATES_FOR_ONTOLOGY_ITEMS
+
+    acceptable = ACCEPTABLE_COORDINATES_FOR_ONTOLOGY_ITEMS.get(instance.ontology_item.shape, [])
+    if type(coordinates) not in acceptable:
+        names = ", ".join(c.__name__ for c in acceptable)
+        raise LabelRowError(
+            f"Expected coordinates of one of the following types: `[{names}]`, but got type `{type(coordinates)}`."
+        )
+    return frame_geometry(coordinates)

@@ -1,0 +1,1 @@
+"""Record types describing label rows and storage items (mirrors ``encord.orm``)."""

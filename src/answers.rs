@@ -1,0 +1,277 @@
+//! Attribute answers: static answers (one slot per non-dynamic attribute) and dynamic answers (per frame
+//! interval), with the reference's ordering rules for writing them.
+
+use serde_json::{Map, Number, Value};
+
+use crate::ontology::{AttrKind, FeatureNode, Ontology};
+use crate::ranges::{Frame, RangeSet};
+
+/// The value of one answer. Option answers hold ontology option indices.
+#[derive(Debug, Clone)]
+pub enum AnswerValue {
+    Radio(usize),
+    /// Checked options; written in ontology option order.
+    Checklist(Vec<usize>),
+    Text(String),
+    /// A number (or a bool, which the reference accepts and writes as `true`/`false`).
+    Numeric(Value),
+}
+
+impl PartialEq for AnswerValue {
+    /// Equality as the dynamic-answer model sees it: same option, same checked set, same text, numerically
+    /// equal numbers (`1 == 1.0`).
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (AnswerValue::Radio(a), AnswerValue::Radio(b)) => a == b,
+            (AnswerValue::Checklist(a), AnswerValue::Checklist(b)) => {
+                let (mut a, mut b) = (a.clone(), b.clone());
+                a.sort_unstable();
+                a.dedup();
+                b.sort_unstable();
+                b.dedup();
+                a == b
+            }
+            (AnswerValue::Text(a), AnswerValue::Text(b)) => a == b,
+            (AnswerValue::Numeric(a), AnswerValue::Numeric(b)) => numeric_f64(a) == numeric_f64(b),
+            _ => false,
+        }
+    }
+}
+
+fn numeric_f64(v: &Value) -> Option<f64> {
+    match v {
+        Value::Number(n) => n.as_f64(),
+        Value::Bool(b) => Some(f64::from(u8::from(*b))),
+        _ => None,
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StaticAnswer {
+    pub attr: usize,
+    pub value: AnswerValue,
+    pub manual: bool,
+}
+
+/// Static answers of one object or classification, at most one per attribute.
+#[derive(Debug, Clone, Default)]
+pub struct StaticAnswers {
+    answers: Vec<StaticAnswer>,
+}
+
+impl StaticAnswers {
+    pub fn get(&self, attr: usize) -> Option<&StaticAnswer> {
+        self.answers.iter().find(|a| a.attr == attr)
+    }
+    pub fn set(&mut self, attr: usize, value: AnswerValue, manual: bool) {
+        match self.answers.iter_mut().find(|a| a.attr == attr) {
+            Some(a) => {
+                a.value = value;
+                a.manual = manual;
+            }
+            None => self.answers.push(StaticAnswer { attr, value, manual }),
+        }
+    }
+    pub fn unset(&mut self, attr: usize) {
+        self.answers.retain(|a| a.attr != attr);
+    }
+    pub fn clear(&mut self) {
+        self.answers.clear();
+    }
+    pub fn iter(&self) -> impl Iterator<Item = &StaticAnswer> {
+        self.answers.iter()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.answers.is_empty()
+    }
+
+    /// The `classifications` list of an answer entry: answered slots in reversed pre-order.
+    pub fn to_value(&self, onto: &Ontology, feature: &FeatureNode) -> Value {
+        let mut out = Vec::with_capacity(self.answers.len());
+        for &slot in feature.static_slots.iter().rev() {
+            if let Some(a) = self.get(slot) {
+                out.push(static_entry(onto, a));
+            }
+        }
+        Value::Array(out)
+    }
+}
+
+fn option_entry(onto: &Ontology, o: usize) -> Value {
+    let opt = &onto.opts[o];
+    let mut m = Map::with_capacity(3);
+    m.insert("name".into(), Value::String(opt.label.clone()));
+    m.insert("value".into(), Value::String(opt.value.clone()));
+    m.insert("featureHash".into(), Value::String(opt.hash.clone()));
+    Value::Object(m)
+}
+
+/// The `answers` value of an answer entry.
+pub fn answers_value(onto: &Ontology, attr: usize, value: &AnswerValue) -> Value {
+    match value {
+        AnswerValue::Radio(o) => Value::Array(vec![option_entry(onto, *o)]),
+        AnswerValue::Checklist(checked) => Value::Array(
+            onto.attrs[attr]
+                .options
+                .iter()
+                .filter(|o| checked.contains(o))
+                .map(|&o| option_entry(onto, o))
+                .collect(),
+        ),
+        AnswerValue::Text(s) => Value::String(s.clone()),
+        AnswerValue::Numeric(n) => n.clone(),
+    }
+}
+
+fn static_entry(onto: &Ontology, a: &StaticAnswer) -> Value {
+    let attr = &onto.attrs[a.attr];
+    let mut m = Map::with_capacity(5);
+    m.insert("name".into(), Value::String(attr.name.clone()));
+    m.insert("value".into(), Value::String(attr.value.clone()));
+    m.insert("answers".into(), answers_value(onto, a.attr, &a.value));
+    m.insert("featureHash".into(), Value::String(attr.hash.clone()));
+    m.insert("manualAnnotation".into(), Value::Bool(a.manual));
+    Value::Object(m)
+}
+
+/// One distinct dynamic answer of one attribute and the frames where it holds.
+#[derive(Debug, Clone)]
+pub struct DynamicAnswer {
+    pub attr: usize,
+    pub value: AnswerValue,
+    pub ranges: RangeSet,
+}
+
+/// Dynamic answers of one object, in first-insertion order (written reversed).
+#[derive(Debug, Clone, Default)]
+pub struct DynamicAnswers {
+    entries: Vec<DynamicAnswer>,
+}
+
+impl DynamicAnswers {
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+    pub fn entries(&self) -> &[DynamicAnswer] {
+        &self.entries
+    }
+    pub fn clear(&mut self) {
+        self.entries.clear();
+    }
+
+    /// Sets `value` for `attr` on `ranges`, replacing whatever answer of `attr` covered those frames.
+    pub fn set(&mut self, attr: usize, value: AnswerValue, ranges: &RangeSet) {
+        self.remove(attr, ranges, None);
+        match self.entries.iter_mut().find(|e| e.attr == attr && e.value == value) {
+            Some(e) => e.ranges.insert_set(ranges),
+            None if !ranges.is_empty() => {
+                self.entries.push(DynamicAnswer {
+                    attr,
+                    value,
+                    ranges: ranges.clone(),
+                });
+            }
+            None => {}
+        }
+    }
+
+    /// Removes answers of `attr` on `ranges` (only those equal to `only`, when given); empty answers vanish.
+    pub fn remove(&mut self, attr: usize, ranges: &RangeSet, only: Option<&AnswerValue>) {
+        for e in self.entries.iter_mut().filter(|e| e.attr == attr) {
+            if only.is_none_or(|v| *v == e.value) {
+                e.ranges.remove_set(ranges);
+            }
+        }
+        self.entries.retain(|e| !e.ranges.is_empty());
+    }
+
+    /// Removes every answer of `attr` (only those equal to `only`, when given).
+    pub fn remove_all(&mut self, attr: usize, only: Option<&AnswerValue>) {
+        self.entries
+            .retain(|e| e.attr != attr || only.is_some_and(|v| *v != e.value));
+    }
+
+    /// Adds frames to an answer without displacing other answers (used for the per-frame union of
+    /// dynamic checklists on parse): on frames already answered for `attr`, checklists are merged.
+    pub fn merge_checklist(&mut self, attr: usize, options: &[usize], ranges: &RangeSet) {
+        // Split the requested frames by what is already there, then re-set each piece with the union.
+        let existing: Vec<(AnswerValue, RangeSet)> = self
+            .entries
+            .iter()
+            .filter(|e| e.attr == attr)
+            .map(|e| (e.value.clone(), e.ranges.intersection(ranges)))
+            .filter(|(_, r)| !r.is_empty())
+            .collect();
+        let mut uncovered = ranges.clone();
+        for (value, overlap) in existing {
+            uncovered.remove_set(&overlap);
+            let mut merged = match value {
+                AnswerValue::Checklist(v) => v,
+                _ => Vec::new(),
+            };
+            for o in options {
+                if !merged.contains(o) {
+                    merged.push(*o);
+                }
+            }
+            self.set(attr, AnswerValue::Checklist(merged), &overlap);
+        }
+        if !uncovered.is_empty() {
+            self.set(attr, AnswerValue::Checklist(options.to_vec()), &uncovered);
+        }
+    }
+
+    /// Frames covered by any dynamic answer.
+    pub fn covered(&self) -> RangeSet {
+        let mut all = RangeSet::new();
+        for e in &self.entries {
+            all.insert_set(&e.ranges);
+        }
+        all
+    }
+
+    /// Shifts nothing but tells whether every answered frame satisfies `pred`.
+    pub fn all_frames(&self, mut pred: impl FnMut(Frame) -> bool) -> bool {
+        self.entries.iter().all(|e| e.ranges.iter_frames().all(&mut pred))
+    }
+
+    /// The `actions` list of an `object_actions` entry: distinct answers in reverse first-insertion order.
+    pub fn to_value(&self, onto: &Ontology) -> Value {
+        Value::Array(self.entries.iter().rev().map(|e| dynamic_entry(onto, e)).collect())
+    }
+}
+
+fn dynamic_entry(onto: &Ontology, e: &DynamicAnswer) -> Value {
+    let attr = &onto.attrs[e.attr];
+    let mut m = Map::with_capacity(8);
+    m.insert("name".into(), Value::String(attr.name.clone()));
+    m.insert("value".into(), Value::String(attr.value.clone()));
+    m.insert("featureHash".into(), Value::String(attr.hash.clone()));
+    m.insert("answers".into(), answers_value(onto, e.attr, &e.value));
+    m.insert("manualAnnotation".into(), Value::Bool(true));
+    m.insert("dynamic".into(), Value::Bool(true));
+    m.insert("range".into(), ranges_value(&e.ranges));
+    m.insert("shouldPropagate".into(), Value::Bool(false));
+    Value::Object(m)
+}
+
+/// `[[start, end], ...]`.
+pub fn ranges_value(r: &RangeSet) -> Value {
+    Value::Array(
+        r.ranges()
+            .iter()
+            .map(|&(s, e)| Value::Array(vec![Value::Number(Number::from(s)), Value::Number(Number::from(e))]))
+            .collect(),
+    )
+}
+
+/// Checks an answer's kind against its attribute (used by the parser and the API).
+pub fn kind_matches(kind: AttrKind, value: &AnswerValue) -> bool {
+    matches!(
+        (kind, value),
+        (AttrKind::Radio, AnswerValue::Radio(_))
+            | (AttrKind::Checklist, AnswerValue::Checklist(_))
+            | (AttrKind::Text, AnswerValue::Text(_))
+            | (AttrKind::Numeric, AnswerValue::Numeric(_))
+    )
+}

@@ -1,0 +1,283 @@
+//! Objects and classifications as the store holds them: the per-frame annotations of an object, its answers,
+//! and the instance-level data of a classification. Each lives in a shared cell so that the Python instance
+//! and the row see one and the same data.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+use serde_json::Value;
+
+use crate::answers::{DynamicAnswers, StaticAnswers};
+use crate::error::{LabelError, Result};
+use crate::geometry::Geometry;
+use crate::ontology::{FeatureNode, Ontology};
+use crate::ranges::{Frame, RangeSet};
+
+/// Metadata of one object on one frame (or of a classification instance).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnnotationMeta {
+    /// UTC seconds since the epoch.
+    pub created_at: i64,
+    pub created_by: Option<String>,
+    pub last_edited_at: i64,
+    pub last_edited_by: Option<String>,
+    /// A number, kept with its JSON type.
+    pub confidence: Value,
+    pub manual_annotation: bool,
+    pub is_deleted: Option<bool>,
+}
+
+impl AnnotationMeta {
+    /// Fresh metadata stamped `now`, with the reference's defaults.
+    pub fn new(now: i64) -> Self {
+        Self {
+            created_at: now,
+            created_by: None,
+            last_edited_at: now,
+            last_edited_by: None,
+            confidence: Value::from(1.0),
+            manual_annotation: true,
+            is_deleted: None,
+        }
+    }
+}
+
+/// Optional metadata arguments of an API call: `None` leaves the stored value unchanged.
+#[derive(Debug, Clone, Default)]
+pub struct MetaUpdate {
+    pub created_at: Option<i64>,
+    pub created_by: Option<String>,
+    pub last_edited_at: Option<i64>,
+    pub last_edited_by: Option<String>,
+    pub confidence: Option<Value>,
+    pub manual_annotation: Option<bool>,
+}
+
+impl MetaUpdate {
+    pub fn apply(&self, m: &mut AnnotationMeta) {
+        if let Some(v) = self.created_at {
+            m.created_at = v;
+        }
+        if let Some(v) = &self.created_by {
+            m.created_by = Some(v.clone());
+        }
+        if let Some(v) = self.last_edited_at {
+            m.last_edited_at = v;
+        }
+        if let Some(v) = &self.last_edited_by {
+            m.last_edited_by = Some(v.clone());
+        }
+        if let Some(v) = &self.confidence {
+            m.confidence = v.clone();
+        }
+        if let Some(v) = self.manual_annotation {
+            m.manual_annotation = v;
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FrameAnnotation {
+    pub geometry: Geometry,
+    pub meta: AnnotationMeta,
+    /// `interpolate` as read (only `"hold"` is accepted on non-scene rows).
+    pub interpolate: Option<String>,
+}
+
+/// One object instance: its frames, answers and identity.
+#[derive(Debug, Clone)]
+pub struct ObjectData {
+    pub hash: String,
+    pub onto: Arc<Ontology>,
+    pub feature: usize,
+    pub object_number: Option<u64>,
+    pub frames: BTreeMap<Frame, FrameAnnotation>,
+    pub static_answers: StaticAnswers,
+    pub dynamic_answers: DynamicAnswers,
+}
+
+pub type ObjectCell = Arc<Mutex<ObjectData>>;
+
+/// The "supplied frame is not within bounds" error, with the bound printed as the reference does.
+pub fn out_of_bounds(frame: Frame, bound: Option<i64>) -> LabelError {
+    let b = bound.map_or_else(|| "inf".to_owned(), |b| b.to_string());
+    LabelError::label_row(format!(
+        "The supplied frame of `{frame}` is not within the acceptable bounds of `0` to `{b}`."
+    ))
+}
+
+pub fn check_bound(frame: Frame, bound: Option<i64>) -> Result<()> {
+    if frame < 0 || bound.is_some_and(|b| frame >= b) {
+        return Err(out_of_bounds(frame, bound));
+    }
+    Ok(())
+}
+
+impl ObjectData {
+    pub fn new(hash: String, onto: Arc<Ontology>, feature: usize) -> Self {
+        Self {
+            hash,
+            onto,
+            feature,
+            object_number: None,
+            frames: BTreeMap::new(),
+            static_answers: StaticAnswers::default(),
+            dynamic_answers: DynamicAnswers::default(),
+        }
+    }
+
+    pub fn feature_node(&self) -> &FeatureNode {
+        &self.onto.objects[self.feature]
+    }
+
+    /// Checks that `geometry` fits the ontology shape of this object.
+    pub fn check_shape(&self, geometry: &Geometry) -> Result<()> {
+        let shape = &self.feature_node().shape;
+        if geometry.shape() != shape {
+            return Err(LabelError::label_row(format!(
+                "Expected coordinates of one of the following types: `{}` for the shape `{shape}`, but got `{}` \
+                 (object `{}`).",
+                shape_class(shape),
+                geometry.class_name(),
+                self.hash
+            )));
+        }
+        Ok(())
+    }
+
+    /// Validates a `set_for_frames` call without changing anything, returning the frames it would add.
+    pub fn plan_set(
+        &self,
+        frames: &[Frame],
+        geometry: &Geometry,
+        overwrite: bool,
+        bound: Option<i64>,
+    ) -> Result<Vec<Frame>> {
+        let mut added = Vec::new();
+        for &f in frames {
+            if !overwrite && self.frames.contains_key(&f) {
+                return Err(LabelError::label_row(
+                    "Cannot overwrite existing data for a frame. Set `overwrite` to `True` to overwrite.",
+                ));
+            }
+            self.check_shape(geometry)?;
+            check_bound(f, bound)?;
+            if !self.frames.contains_key(&f) {
+                added.push(f);
+            }
+        }
+        Ok(added)
+    }
+
+    /// Applies a validated `set_for_frames`: new frames start from fresh metadata stamped `now`.
+    pub fn apply_set(&mut self, frames: &[Frame], geometry: &Geometry, update: &MetaUpdate, now: i64) {
+        for &f in frames {
+            let entry = self.frames.entry(f).or_insert_with(|| FrameAnnotation {
+                geometry: geometry.clone(),
+                meta: AnnotationMeta::new(now),
+                interpolate: None,
+            });
+            entry.geometry = geometry.clone();
+            update.apply(&mut entry.meta);
+        }
+    }
+
+    /// The frames with coordinates as a range set.
+    pub fn frame_set(&self) -> RangeSet {
+        let mut s = RangeSet::new();
+        let mut run: Option<(Frame, Frame)> = None;
+        for &f in self.frames.keys() {
+            run = match run {
+                Some((a, b)) if f == b + 1 => Some((a, f)),
+                Some((a, b)) => {
+                    s.insert(a, b);
+                    Some((f, f))
+                }
+                None => Some((f, f)),
+            };
+        }
+        if let Some((a, b)) = run {
+            s.insert(a, b);
+        }
+        s
+    }
+
+    /// True when every dynamic answer sits on a frame that has coordinates.
+    pub fn dynamic_answers_valid(&self) -> bool {
+        self.dynamic_answers.all_frames(|f| self.frames.contains_key(&f))
+    }
+
+    /// A deep copy under a new hash, without its object number (as `ObjectInstance.copy()`).
+    pub fn copy_as(&self, hash: String) -> Self {
+        let mut c = self.clone();
+        c.hash = hash;
+        c.object_number = None;
+        c
+    }
+}
+
+/// The Python coordinate class acceptable for an ontology shape (used in messages).
+pub fn shape_class(shape: &str) -> &'static str {
+    match shape {
+        "bounding_box" => "BoundingBoxCoordinates",
+        "rotatable_bounding_box" => "RotatableBoundingBoxCoordinates",
+        "point" => "PointCoordinate",
+        "polygon" => "PolygonCoordinates",
+        "polyline" => "PolylineCoordinates",
+        "bitmask" => "BitmaskCoordinates",
+        "skeleton" => "SkeletonCoordinates",
+        "circle" => "CircleCoordinates",
+        "ellipse" => "EllipseCoordinates",
+        "cuboid_2d" => "Cuboid2DPerspectiveCoordinates, Cuboid2DIsometricCoordinates",
+        "cuboid" => "CuboidCoordinates",
+        "audio" => "AudioCoordinates",
+        "time_range" => "TimeRangeCoordinates",
+        "text" => "TextCoordinates, HtmlCoordinates",
+        _ => "(none)",
+    }
+}
+
+/// One classification instance: its frames (or ranges), instance-level metadata and static answers.
+#[derive(Debug, Clone)]
+pub struct ClassificationData {
+    pub hash: String,
+    pub onto: Arc<Ontology>,
+    pub feature: usize,
+    /// Constructed range-only (global classifications are always range-only).
+    pub range_only: bool,
+    pub ranges: RangeSet,
+    pub meta: AnnotationMeta,
+    pub answers: StaticAnswers,
+}
+
+pub type ClassificationCell = Arc<Mutex<ClassificationData>>;
+
+impl ClassificationData {
+    pub fn new(hash: String, onto: Arc<Ontology>, feature: usize, range_only: bool, now: i64) -> Self {
+        let global = onto.classifications[feature].is_global;
+        Self {
+            hash,
+            onto,
+            feature,
+            range_only: range_only || global,
+            ranges: RangeSet::new(),
+            meta: AnnotationMeta::new(now),
+            answers: StaticAnswers::default(),
+        }
+    }
+
+    pub fn feature_node(&self) -> &FeatureNode {
+        &self.onto.classifications[self.feature]
+    }
+
+    pub fn is_global(&self) -> bool {
+        self.feature_node().is_global
+    }
+
+    pub fn copy_as(&self, hash: String) -> Self {
+        let mut c = self.clone();
+        c.hash = hash;
+        c
+    }
+}

@@ -1,0 +1,319 @@
+//! `ObjectCell`: the shared data of one `ObjectInstance`, usable on its own or through a row.
+
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyTuple};
+use serde_json::Value;
+
+use super::answers::{answer_from_py, answer_to_py, attribute};
+use super::convert::{to_py, to_value};
+use super::errors::{label_error, IntoPyResult};
+use super::ontology::PyOntology;
+use crate::error::LabelError;
+use crate::geometry::{parse_api_geometry, Geometry};
+use crate::instance::{AnnotationMeta, MetaUpdate, ObjectCell, ObjectData};
+use crate::ranges::{Frame, RangeSet};
+
+pub fn now_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+#[pyclass(name = "ObjectCell", module = "labelrow._core", frozen)]
+pub struct PyObjectCell {
+    pub cell: ObjectCell,
+}
+
+pub fn geometry_arg(geometry: &Bound<'_, PyAny>) -> PyResult<Geometry> {
+    let v = to_value(geometry)?;
+    parse_api_geometry(&v, "coordinates").py_err(geometry.py())
+}
+
+pub fn confidence_arg(c: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Value>> {
+    match c {
+        None => Ok(None),
+        Some(ob) if ob.is_none() => Ok(None),
+        Some(ob) => match to_value(ob)? {
+            v @ Value::Number(_) => Ok(Some(v)),
+            _ => Err(label_error(
+                ob.py(),
+                &LabelError::label_row("confidence must be a number"),
+            )),
+        },
+    }
+}
+
+pub fn meta_tuple<'py>(py: Python<'py>, m: &AnnotationMeta) -> PyResult<Bound<'py, PyTuple>> {
+    PyTuple::new(
+        py,
+        [
+            m.created_at.into_pyobject(py)?.into_any(),
+            m.created_by.clone().into_pyobject(py)?.into_any(),
+            m.last_edited_at.into_pyobject(py)?.into_any(),
+            m.last_edited_by.clone().into_pyobject(py)?.into_any(),
+            to_py(py, &m.confidence)?,
+            pyo3::types::PyBool::new(py, m.manual_annotation).to_owned().into_any(),
+            m.is_deleted.into_pyobject(py)?.into_any(),
+        ],
+    )
+}
+
+pub fn ranges_arg(ranges: Vec<(Frame, Frame)>) -> RangeSet {
+    RangeSet::from_ranges(ranges)
+}
+
+pub fn ranges_list(r: &RangeSet) -> Vec<(Frame, Frame)> {
+    r.ranges().to_vec()
+}
+
+#[pymethods]
+impl PyObjectCell {
+    #[new]
+    fn new(py: Python<'_>, ontology: &PyOntology, feature_hash: &str, object_hash: String) -> PyResult<Self> {
+        let feature = ontology.inner.object(feature_hash).py_err(py)?;
+        Ok(Self {
+            cell: Arc::new(Mutex::new(ObjectData::new(
+                object_hash,
+                ontology.inner.clone(),
+                feature,
+            ))),
+        })
+    }
+
+    #[getter]
+    fn object_hash(&self) -> String {
+        self.cell.lock().hash.clone()
+    }
+
+    #[getter]
+    fn feature_hash(&self) -> String {
+        self.cell.lock().feature_node().hash.clone()
+    }
+
+    #[getter]
+    fn object_number(&self) -> Option<u64> {
+        self.cell.lock().object_number
+    }
+
+    #[setter]
+    fn set_object_number(&self, n: Option<u64>) {
+        self.cell.lock().object_number = n;
+    }
+
+    fn same_cell(&self, other: &PyObjectCell) -> bool {
+        Arc::ptr_eq(&self.cell, &other.cell)
+    }
+
+    fn frames(&self) -> Vec<Frame> {
+        self.cell.lock().frames.keys().copied().collect()
+    }
+
+    fn frame_ranges(&self) -> Vec<(Frame, Frame)> {
+        ranges_list(&self.cell.lock().frame_set())
+    }
+
+    fn has_frame(&self, frame: Frame) -> bool {
+        self.cell.lock().frames.contains_key(&frame)
+    }
+
+    /// The frame-object entry of `frame` (geometry keys included), or None.
+    fn entry<'py>(&self, py: Python<'py>, frame: Frame) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let o = self.cell.lock();
+        match o.frames.get(&frame) {
+            Some(a) => Ok(Some(to_py(py, &crate::export::frame_object(&o, a))?)),
+            None => Ok(None),
+        }
+    }
+
+    fn meta<'py>(&self, py: Python<'py>, frame: Frame) -> PyResult<Option<Bound<'py, PyTuple>>> {
+        let o = self.cell.lock();
+        o.frames.get(&frame).map(|a| meta_tuple(py, &a.meta)).transpose()
+    }
+
+    /// Sets one metadata field of one frame (`None` is stored as given for the `*_by` fields).
+    fn set_meta_field(&self, py: Python<'_>, frame: Frame, name: &str, value: &Bound<'_, PyAny>) -> PyResult<()> {
+        let mut o = self.cell.lock();
+        let a = o.frames.get_mut(&frame).ok_or_else(|| {
+            label_error(
+                py,
+                &LabelError::label_row(
+                    "Trying to use an ObjectInstance.Annotation for an ObjectInstance that is not on the frame",
+                ),
+            )
+        })?;
+        set_meta(&mut a.meta, name, value)
+    }
+
+    #[pyo3(signature = (frames, geometry, *, overwrite=false, bound=None, created_at=None, created_by=None,
+        last_edited_at=None, last_edited_by=None, confidence=None, manual_annotation=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn set_frames(
+        &self,
+        py: Python<'_>,
+        frames: Vec<Frame>,
+        geometry: &Bound<'_, PyAny>,
+        overwrite: bool,
+        bound: Option<i64>,
+        created_at: Option<i64>,
+        created_by: Option<String>,
+        last_edited_at: Option<i64>,
+        last_edited_by: Option<String>,
+        confidence: Option<&Bound<'_, PyAny>>,
+        manual_annotation: Option<bool>,
+    ) -> PyResult<()> {
+        let g = geometry_arg(geometry)?;
+        let update = MetaUpdate {
+            created_at,
+            created_by,
+            last_edited_at,
+            last_edited_by,
+            confidence: confidence_arg(confidence)?,
+            manual_annotation,
+        };
+        let mut o = self.cell.lock();
+        o.plan_set(&frames, &g, overwrite, bound).py_err(py)?;
+        o.apply_set(&frames, &g, &update, now_secs());
+        Ok(())
+    }
+
+    fn check_geometry(&self, py: Python<'_>, geometry: &Bound<'_, PyAny>) -> PyResult<()> {
+        let g = geometry_arg(geometry)?;
+        self.cell.lock().check_shape(&g).py_err(py)
+    }
+
+    fn remove_frames(&self, py: Python<'_>, frames: Vec<Frame>) -> PyResult<()> {
+        let mut o = self.cell.lock();
+        if let Some(f) = frames.iter().find(|f| !o.frames.contains_key(f)) {
+            return Err(label_error(py, &LabelError::key(f.to_string())));
+        }
+        for f in &frames {
+            o.frames.remove(f);
+        }
+        Ok(())
+    }
+
+    #[pyo3(signature = (attribute_hash, value, manual_annotation=true))]
+    fn set_static(
+        &self,
+        py: Python<'_>,
+        attribute_hash: &str,
+        value: &Bound<'_, PyAny>,
+        manual_annotation: bool,
+    ) -> PyResult<()> {
+        let mut o = self.cell.lock();
+        let onto = o.onto.clone();
+        let attr = attribute(py, o.feature_node(), attribute_hash)?;
+        let v = answer_from_py(&onto, attr, value)?;
+        o.static_answers.set(attr, v, manual_annotation);
+        Ok(())
+    }
+
+    /// `(value, manual_annotation)` of a static answer, or None.
+    fn get_static<'py>(&self, py: Python<'py>, attribute_hash: &str) -> PyResult<Option<(Bound<'py, PyAny>, bool)>> {
+        let o = self.cell.lock();
+        let attr = attribute(py, o.feature_node(), attribute_hash)?;
+        match o.static_answers.get(attr) {
+            Some(a) => Ok(Some((answer_to_py(py, &o.onto, &a.value)?, a.manual))),
+            None => Ok(None),
+        }
+    }
+
+    fn unset_static(&self, py: Python<'_>, attribute_hash: &str) -> PyResult<()> {
+        let mut o = self.cell.lock();
+        let attr = attribute(py, o.feature_node(), attribute_hash)?;
+        o.static_answers.unset(attr);
+        Ok(())
+    }
+
+    fn set_dynamic(
+        &self,
+        py: Python<'_>,
+        attribute_hash: &str,
+        value: &Bound<'_, PyAny>,
+        ranges: Vec<(Frame, Frame)>,
+    ) -> PyResult<()> {
+        let mut o = self.cell.lock();
+        let onto = o.onto.clone();
+        let attr = attribute(py, o.feature_node(), attribute_hash)?;
+        let v = answer_from_py(&onto, attr, value)?;
+        o.dynamic_answers.set(attr, v, &ranges_arg(ranges));
+        Ok(())
+    }
+
+    /// `[(value, [(start, end), ...]), ...]` of one dynamic attribute, in insertion order.
+    fn get_dynamic<'py>(&self, py: Python<'py>, attribute_hash: &str) -> PyResult<Bound<'py, PyList>> {
+        let o = self.cell.lock();
+        let attr = attribute(py, o.feature_node(), attribute_hash)?;
+        let out = PyList::empty(py);
+        for e in o.dynamic_answers.entries().iter().filter(|e| e.attr == attr) {
+            out.append((answer_to_py(py, &o.onto, &e.value)?, ranges_list(&e.ranges)))?;
+        }
+        Ok(out)
+    }
+
+    #[pyo3(signature = (attribute_hash, ranges=None, value=None))]
+    fn remove_dynamic(
+        &self,
+        py: Python<'_>,
+        attribute_hash: &str,
+        ranges: Option<Vec<(Frame, Frame)>>,
+        value: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
+        let mut o = self.cell.lock();
+        let onto = o.onto.clone();
+        let attr = attribute(py, o.feature_node(), attribute_hash)?;
+        let only = value.map(|v| answer_from_py(&onto, attr, v)).transpose()?;
+        match ranges {
+            Some(r) => o.dynamic_answers.remove(attr, &ranges_arg(r), only.as_ref()),
+            None => o.dynamic_answers.remove_all(attr, only.as_ref()),
+        }
+        Ok(())
+    }
+
+    fn dynamic_answers_valid(&self) -> bool {
+        self.cell.lock().dynamic_answers_valid()
+    }
+
+    fn copy(&self, object_hash: String) -> Self {
+        Self {
+            cell: Arc::new(Mutex::new(self.cell.lock().copy_as(object_hash))),
+        }
+    }
+
+    /// Debug view of the frame-object entries, for tests.
+    fn entries<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let o = self.cell.lock();
+        let d = PyDict::new(py);
+        for (f, a) in &o.frames {
+            d.set_item(f, to_py(py, &crate::export::frame_object(&o, a))?)?;
+        }
+        Ok(d)
+    }
+}
+
+/// Sets one metadata field by name (used by annotation-view setters).
+pub fn set_meta(m: &mut AnnotationMeta, name: &str, value: &Bound<'_, PyAny>) -> PyResult<()> {
+    let py = value.py();
+    match name {
+        "created_at" => m.created_at = value.extract()?,
+        "last_edited_at" => m.last_edited_at = value.extract()?,
+        "created_by" => m.created_by = value.extract()?,
+        "last_edited_by" => m.last_edited_by = value.extract()?,
+        "confidence" => {
+            m.confidence = confidence_arg(Some(value))?
+                .ok_or_else(|| label_error(py, &LabelError::label_row("confidence must be a number")))?;
+        }
+        "manual_annotation" => m.manual_annotation = value.extract()?,
+        "is_deleted" => m.is_deleted = value.extract()?,
+        other => {
+            return Err(label_error(
+                py,
+                &LabelError::label_row(format!("unknown metadata field {other}")),
+            ))
+        }
+    }
+    Ok(())
+}

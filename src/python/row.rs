@@ -1,0 +1,325 @@
+//! `Row`: the label row store behind `LabelRowV2`. Thin unpack-and-call wrappers over `crate::row`.
+
+use parking_lot::Mutex;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+use serde_json::Value;
+
+use super::classifications::PyClassificationCell;
+use super::convert::{to_py, to_value};
+use super::errors::{label_error, IntoPyResult};
+use super::objects::{confidence_arg, geometry_arg, now_secs, ranges_arg, PyObjectCell};
+use super::ontology::PyOntology;
+use crate::error::LabelError;
+use crate::export::{export_row, ExportOptions};
+use crate::instance::MetaUpdate;
+use crate::parse::{parse_row, ParseContext};
+use crate::ranges::Frame;
+use crate::row::{DataType, MediaInfo, RowStore};
+
+#[pyclass(name = "Row", module = "labelrow._core", frozen)]
+pub struct PyRow {
+    inner: Mutex<RowStore>,
+}
+
+fn media_arg(py: Python<'_>, media: &Bound<'_, PyDict>) -> PyResult<MediaInfo> {
+    let v = to_value(media.as_any())?;
+    let dt = v.get("data_type").and_then(Value::as_str).unwrap_or_default();
+    Ok(MediaInfo {
+        data_type: DataType::parse(dt).ok_or_else(|| {
+            label_error(
+                py,
+                &LabelError::not_implemented(format!("unsupported data type '{dt}'")),
+            )
+        })?,
+        number_of_frames: v.get("number_of_frames").and_then(Value::as_i64).unwrap_or(0),
+        fps: v.get("fps").cloned().unwrap_or(Value::Null),
+        duration: v.get("duration").cloned().unwrap_or(Value::Null),
+        is_shadow_data: v.get("is_shadow_data").and_then(Value::as_bool).unwrap_or(false),
+    })
+}
+
+fn lost(py: Python<'_>) -> PyErr {
+    label_error(py, &LabelError::label_row("the instance is not on this label row"))
+}
+
+#[pymethods]
+impl PyRow {
+    /// Parses a label dict into a new row (the work of `from_labels_dict`).
+    #[staticmethod]
+    fn load(
+        py: Python<'_>,
+        ontology: &PyOntology,
+        media: &Bound<'_, PyDict>,
+        label_row: &Bound<'_, PyAny>,
+        date_fallback: &Bound<'_, PyAny>,
+    ) -> PyResult<Self> {
+        let d = to_value(label_row)?;
+        let fallback = |s: &str| -> Option<i64> { date_fallback.call1((s,)).ok()?.extract::<Option<i64>>().ok()? };
+        let ctx = ParseContext {
+            onto: ontology.inner.clone(),
+            media: media_arg(py, media)?,
+            now: now_secs(),
+            date_fallback: &fallback,
+        };
+        let row = parse_row(&d, &ctx).py_err(py)?;
+        Ok(Self { inner: Mutex::new(row) })
+    }
+
+    #[pyo3(signature = (renumber_objects=false))]
+    fn to_dict<'py>(&self, py: Python<'py>, renumber_objects: bool) -> PyResult<Bound<'py, PyAny>> {
+        let v = export_row(&self.inner.lock(), ExportOptions { renumber_objects }).py_err(py)?;
+        to_py(py, &v)
+    }
+
+    fn header<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let r = self.inner.lock();
+        let h = &r.header;
+        let d = PyDict::new(py);
+        d.set_item("label_hash", to_py(py, &h.label_hash)?)?;
+        d.set_item("branch_name", to_py(py, &h.branch_name)?)?;
+        d.set_item("created_at", h.created_at)?;
+        d.set_item("last_edited_at", h.last_edited_at)?;
+        d.set_item("data_hash", to_py(py, &h.data_hash)?)?;
+        d.set_item("dataset_hash", to_py(py, &h.dataset_hash)?)?;
+        d.set_item("dataset_title", to_py(py, &h.dataset_title)?)?;
+        d.set_item("data_title", to_py(py, &h.data_title)?)?;
+        d.set_item("data_type", h.data_type.as_str())?;
+        d.set_item("annotation_task_status", to_py(py, &h.annotation_task_status)?)?;
+        d.set_item("label_status", &h.label_status)?;
+        Ok(d)
+    }
+
+    /// `[(frame, unit_dict), ...]` in unit order.
+    fn units<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let r = self.inner.lock();
+        let out = PyList::empty(py);
+        for (f, u) in &r.units {
+            let d = PyDict::new(py);
+            d.set_item("data_hash", to_py(py, &u.hash)?)?;
+            d.set_item("data_title", to_py(py, &u.title)?)?;
+            if let Some(l) = &u.link {
+                d.set_item("data_link", to_py(py, l)?)?;
+            }
+            d.set_item("data_type", to_py(py, &u.mime)?)?;
+            d.set_item("width", to_py(py, &u.width)?)?;
+            d.set_item("height", to_py(py, &u.height)?)?;
+            if let Some(a) = &u.audio {
+                for (k, v) in [
+                    "audio_codec",
+                    "audio_sample_rate",
+                    "audio_bit_depth",
+                    "audio_num_channels",
+                ]
+                .iter()
+                .zip(a)
+                {
+                    d.set_item(*k, to_py(py, v)?)?;
+                }
+            }
+            out.append((*f, d))?;
+        }
+        Ok(out)
+    }
+
+    /// Re-applies identity fields (`from_labels_dict(preserve_identity=True)`).
+    #[pyo3(signature = (label_hash, data_hash, dataset_hash, branch_name, frame_hashes=None))]
+    fn set_identity(
+        &self,
+        py: Python<'_>,
+        label_hash: &Bound<'_, PyAny>,
+        data_hash: &Bound<'_, PyAny>,
+        dataset_hash: &Bound<'_, PyAny>,
+        branch_name: &Bound<'_, PyAny>,
+        frame_hashes: Option<Vec<String>>,
+    ) -> PyResult<()> {
+        let mut r = self.inner.lock();
+        r.header.label_hash = to_value(label_hash)?;
+        r.header.data_hash = to_value(data_hash)?;
+        r.header.dataset_hash = to_value(dataset_hash)?;
+        r.header.branch_name = to_value(branch_name)?;
+        match frame_hashes {
+            Some(hashes) => {
+                let mut frames: Vec<Frame> = r.units.keys().copied().collect();
+                frames.sort_unstable();
+                if frames.len() != hashes.len() {
+                    return Err(label_error(
+                        py,
+                        &LabelError::label_row(format!(
+                            "frame_hashes length ({}) does not match number of frames ({}).",
+                            hashes.len(),
+                            frames.len()
+                        )),
+                    ));
+                }
+                for (f, h) in frames.iter().zip(hashes) {
+                    if let Some(u) = r.units.get_mut(f) {
+                        u.hash = Value::String(h);
+                    }
+                }
+            }
+            None => {
+                let dh = r.header.data_hash.clone();
+                if let Some((_, u)) = r.units.iter_mut().next() {
+                    u.hash = dh;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    #[getter]
+    fn number_of_frames(&self) -> i64 {
+        self.inner.lock().media.number_of_frames
+    }
+
+    // ---- objects ---------------------------------------------------------------------------------------------
+
+    fn add_object(&self, py: Python<'_>, cell: &PyObjectCell, force: bool) -> PyResult<u64> {
+        self.inner.lock().add_object(cell.cell.clone(), force).py_err(py)
+    }
+
+    fn remove_object(&self, order: u64) -> bool {
+        self.inner.lock().remove_object(order).is_some()
+    }
+
+    fn object_order(&self, object_hash: &str) -> Option<u64> {
+        self.inner.lock().object_order(object_hash)
+    }
+
+    fn object_cell(&self, py: Python<'_>, order: u64) -> PyResult<PyObjectCell> {
+        let r = self.inner.lock();
+        r.object(order)
+            .map(|c| PyObjectCell { cell: c.clone() })
+            .ok_or_else(|| lost(py))
+    }
+
+    /// The order of the object holding exactly this cell, if it is on the row.
+    fn order_of_cell(&self, cell: &PyObjectCell) -> Option<u64> {
+        let r = self.inner.lock();
+        let hash = cell.cell.lock().hash.clone();
+        r.object_order(&hash)
+            .filter(|o| r.object(*o).is_some_and(|c| std::sync::Arc::ptr_eq(c, &cell.cell)))
+    }
+
+    #[pyo3(signature = (order, frames, geometry, *, overwrite=false, created_at=None, created_by=None,
+        last_edited_at=None, last_edited_by=None, confidence=None, manual_annotation=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn object_set_frames(
+        &self,
+        py: Python<'_>,
+        order: u64,
+        frames: Vec<Frame>,
+        geometry: &Bound<'_, PyAny>,
+        overwrite: bool,
+        created_at: Option<i64>,
+        created_by: Option<String>,
+        last_edited_at: Option<i64>,
+        last_edited_by: Option<String>,
+        confidence: Option<&Bound<'_, PyAny>>,
+        manual_annotation: Option<bool>,
+    ) -> PyResult<()> {
+        let g = geometry_arg(geometry)?;
+        let update = MetaUpdate {
+            created_at,
+            created_by,
+            last_edited_at,
+            last_edited_by,
+            confidence: confidence_arg(confidence)?,
+            manual_annotation,
+        };
+        self.inner
+            .lock()
+            .object_set_frames(order, &frames, &g, &update, overwrite, now_secs())
+            .py_err(py)
+    }
+
+    fn object_remove_frames(&self, py: Python<'_>, order: u64, frames: Vec<Frame>) -> PyResult<bool> {
+        self.inner.lock().object_remove_frames(order, &frames).py_err(py)
+    }
+
+    fn objects_on_frame(&self, frame: Frame) -> Vec<u64> {
+        self.inner.lock().objects_on_frame(frame).to_vec()
+    }
+
+    #[pyo3(signature = (feature_hash=None, frame_ranges=None))]
+    fn filter_objects(&self, feature_hash: Option<&str>, frame_ranges: Option<Vec<(Frame, Frame)>>) -> Vec<u64> {
+        let ranges = frame_ranges.map(ranges_arg);
+        self.inner.lock().filter_objects(feature_hash, ranges.as_ref())
+    }
+
+    // ---- classifications -------------------------------------------------------------------------------------
+
+    fn add_classification(&self, py: Python<'_>, cell: &PyClassificationCell, force: bool) -> PyResult<u64> {
+        self.inner
+            .lock()
+            .add_classification(cell.cell.clone(), force)
+            .py_err(py)
+    }
+
+    fn remove_classification(&self, order: u64) -> bool {
+        self.inner.lock().remove_classification(order).is_some()
+    }
+
+    fn classification_order(&self, classification_hash: &str) -> Option<u64> {
+        self.inner.lock().classification_order(classification_hash)
+    }
+
+    fn order_of_classification_cell(&self, cell: &PyClassificationCell) -> Option<u64> {
+        let r = self.inner.lock();
+        let hash = cell.cell.lock().hash.clone();
+        r.classification_order(&hash).filter(|o| {
+            r.classification(*o)
+                .is_some_and(|c| std::sync::Arc::ptr_eq(c, &cell.cell))
+        })
+    }
+
+    fn classification_cell(&self, py: Python<'_>, order: u64) -> PyResult<PyClassificationCell> {
+        let r = self.inner.lock();
+        r.classification(order)
+            .map(|c| PyClassificationCell { cell: c.clone() })
+            .ok_or_else(|| lost(py))
+    }
+
+    fn classification_set_frames(
+        &self,
+        py: Python<'_>,
+        order: u64,
+        ranges: Vec<(Frame, Frame)>,
+        overwrite: bool,
+    ) -> PyResult<()> {
+        self.inner
+            .lock()
+            .classification_set_frames(order, &ranges_arg(ranges), overwrite)
+            .py_err(py)
+    }
+
+    fn classification_remove_frames(&self, order: u64, ranges: Vec<(Frame, Frame)>) {
+        self.inner
+            .lock()
+            .classification_remove_frames(order, &ranges_arg(ranges));
+    }
+
+    #[pyo3(signature = (feature_hash=None, frame_ranges=None))]
+    fn filter_classifications(
+        &self,
+        feature_hash: Option<&str>,
+        frame_ranges: Option<Vec<(Frame, Frame)>>,
+    ) -> Vec<u64> {
+        let ranges = frame_ranges.map(ranges_arg);
+        self.inner.lock().filter_classifications(feature_hash, ranges.as_ref())
+    }
+
+    /// Rows are checked by `to_dict`; this checks one object's frames against the media bound.
+    fn frame_bound(&self) -> Option<i64> {
+        self.inner.lock().frame_bound()
+    }
+
+    fn object_orders(&self) -> Vec<u64> {
+        self.inner.lock().objects().map(|(o, _)| o).collect()
+    }
+
+    fn classification_orders(&self) -> Vec<u64> {
+        self.inner.lock().classifications().map(|(o, _)| o).collect()
+    }
+}
