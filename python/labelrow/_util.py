@@ -37,6 +37,11 @@ def from_epoch(secs: int | None) -> datetime | None:
     return datetime.fromtimestamp(secs, tz=UTC)
 
 
+def utc_datetime(secs: int) -> datetime:
+    """An aware UTC datetime of epoch seconds."""
+    return datetime.fromtimestamp(secs, tz=UTC)
+
+
 def parse_date_string(text: str) -> int:
     """General date parsing (dateutil), used where the Rust parser does not know the format."""
     from dateutil import parser as date_parser
@@ -72,7 +77,7 @@ def compiled_for_element(element: Any, kind: str) -> _core.CompiledOntology:
     snapshot = element.to_dict() if kind == "objects" else _classification_dict(element)
     if cached is not None and cached[0] == snapshot:
         return cached[1]
-    structure = {"objects": [], "classifications": []}
+    structure: dict[str, list[dict]] = {"objects": [], "classifications": []}
     structure[kind] = [snapshot]
     compiled = _core.CompiledOntology(structure)
     element.__dict__["_lr_compiled"] = (snapshot, compiled)

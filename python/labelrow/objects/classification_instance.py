@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from labelrow import _core
-from labelrow._util import check_email, compiled_for_element, from_epoch, short_uuid_str, to_epoch
+from labelrow._util import check_email, compiled_for_element, short_uuid_str, to_epoch, utc_datetime
 from labelrow.exceptions import LabelRowError
 from labelrow.objects._attribute_tree import decode_answer, encode_answer, infer_attribute, reachable, tree_of
 from labelrow.objects.attributes import Attribute
@@ -26,7 +26,8 @@ def frames_arg_to_pairs(frames: Frames, *, allow_set: bool = False) -> list[tupl
     if isinstance(frames, Range):
         return [(frames.start, frames.end)] if frames.start <= frames.end else []
     if isinstance(frames, list) and frames and all(isinstance(r, Range) for r in frames):
-        return [(r.start, r.end) for r in frames if r.start <= r.end]
+        ranges: list[Range] = list(frames)  # type: ignore[arg-type]
+        return [(r.start, r.end) for r in ranges if r.start <= r.end]
     return [(r.start, r.end) for r in frames_to_ranges(frames_class_to_frames_list(frames))]
 
 
@@ -103,7 +104,7 @@ class ClassificationInstance:
 
     @property
     def created_at(self) -> datetime:
-        return from_epoch(self._meta()[0])
+        return utc_datetime(self._meta()[0])
 
     @created_at.setter
     def created_at(self, value: datetime) -> None:
@@ -120,7 +121,7 @@ class ClassificationInstance:
 
     @property
     def last_edited_at(self) -> datetime:
-        return from_epoch(self._meta()[2])
+        return utc_datetime(self._meta()[2])
 
     @last_edited_at.setter
     def last_edited_at(self, value: datetime) -> None:
@@ -174,7 +175,7 @@ class ClassificationInstance:
         """Adds frames (ranges are merged) and rewrites the instance metadata."""
         pairs = frames_arg_to_pairs(frames)
         order = self._row_order()
-        if order is not None:
+        if order is not None and self._parent is not None:
             self._parent._store.classification_set_frames(order, pairs, overwrite)
         else:
             self._cell.add_ranges_detached(pairs, overwrite)
@@ -185,7 +186,7 @@ class ClassificationInstance:
     def remove_from_frames(self, frames: Frames) -> None:
         pairs = frames_arg_to_pairs(frames)
         order = self._row_order()
-        if order is not None:
+        if order is not None and self._parent is not None:
             self._parent._store.classification_remove_frames(order, pairs)
         else:
             self._cell.remove_ranges(pairs)

@@ -14,12 +14,10 @@ from labelrow._util import date_fallback, from_epoch
 from labelrow.constants.enums import DataType
 from labelrow.exceptions import LabelRowError, LabelRowKeyError, WrongProjectTypeError
 from labelrow.objects.classification_instance import ClassificationInstance, frames_arg_to_pairs
-from labelrow.objects.frame_view import (
-    FrameLevelImageGroupData,
-    FrameView,
-    FrameViewMetadata,
-    LabelRowReadOnlyDataImagesDataEntry,
-)
+from labelrow.objects.frame_view import FrameLevelImageGroupData
+from labelrow.objects.frame_view import FrameView as _FrameView
+from labelrow.objects.frame_view import FrameViewMetadata as _FrameViewMetadata
+from labelrow.objects.frame_view import LabelRowReadOnlyDataImagesDataEntry as _ImagesDataEntry
 from labelrow.objects.frames import Frames, frames_class_to_frames_list, frames_to_ranges
 from labelrow.objects.ontology_object_instance import ObjectInstance
 from labelrow.objects.ontology_structure import OntologyStructure, as_structure
@@ -42,10 +40,10 @@ _DETACHED = (
 class LabelRowV2:
     """All labels of one data row, with the reference SDK's API."""
 
-    FrameView = FrameView
-    FrameViewMetadata = FrameViewMetadata
+    FrameView = _FrameView
+    FrameViewMetadata = _FrameViewMetadata
     FrameLevelImageGroupData = FrameLevelImageGroupData
-    LabelRowReadOnlyDataImagesDataEntry = LabelRowReadOnlyDataImagesDataEntry
+    LabelRowReadOnlyDataImagesDataEntry = _ImagesDataEntry
 
     def __init__(self, label_row_metadata: LabelRowMetadata, project_client: Any, ontology: Any) -> None:
         self._metadata = label_row_metadata
@@ -398,23 +396,23 @@ class LabelRowV2:
     def get_frame_number(self, image_hash: str) -> int | None:
         return self._frame_of_image_hash(image_hash)
 
-    def get_frame_view(self, frame: int | str = 0) -> FrameView:
+    def get_frame_view(self, frame: int | str = 0) -> _FrameView:
         if self.data_type in (DataType.AUDIO, DataType.TIME_SERIES):
             raise LabelRowError(f"This method is not supported for {self.data_type.value}.")
         if isinstance(frame, str):
             frame = self._frame_of_image_hash(frame)
-        return FrameView(self, None, frame)
+        return _FrameView(self, None, frame)
 
-    def get_frame_views(self) -> list[FrameView]:
+    def get_frame_views(self) -> list[_FrameView]:
         return [self.get_frame_view(f) for f in range(self.number_of_frames)]
 
-    def _images_data(self) -> list[LabelRowReadOnlyDataImagesDataEntry]:
+    def _images_data(self) -> list[_ImagesDataEntry]:
         if self.data_type in (DataType.VIDEO, DataType.IMAGE):
             return [
-                LabelRowReadOnlyDataImagesDataEntry(
+                _ImagesDataEntry(
                     index=0,
                     title=self.data_title,
-                    file_type=self.file_type,
+                    file_type=self.file_type or "",
                     height=self.height or 0,
                     width=self.width or 0,
                     image_hash=self.data_hash,
@@ -423,7 +421,7 @@ class LabelRowV2:
         if not self._metadata.images_data:
             raise LabelRowError("Image data is not present in the label row")
         return [
-            LabelRowReadOnlyDataImagesDataEntry(
+            _ImagesDataEntry(
                 index=e["index"],
                 title=e["title"],
                 file_type=e["file_type"],
@@ -434,16 +432,16 @@ class LabelRowV2:
             for e in self._metadata.images_data
         ]
 
-    def get_frame_metadata(self, frame: int | str = 0) -> FrameViewMetadata:
+    def get_frame_metadata(self, frame: int | str = 0) -> _FrameViewMetadata:
         for entry in self._images_data():
             if (isinstance(frame, str) and entry.image_hash == frame) or entry.index == frame:
-                return FrameViewMetadata(entry)
+                return _FrameViewMetadata(entry)
         if isinstance(frame, str):
             raise LabelRowError(f"Image hash {frame} not found in the label row")
         raise LabelRowError(f"Frame {frame} not found in the label row")
 
-    def get_frames_metadata(self) -> list[FrameViewMetadata]:
-        return [FrameViewMetadata(e) for e in self._images_data()]
+    def get_frames_metadata(self) -> list[_FrameViewMetadata]:
+        return [_FrameViewMetadata(e) for e in self._images_data()]
 
     # ---- queries ----------------------------------------------------------------------------------------------
 
@@ -602,9 +600,14 @@ class LabelRowV2:
 
 def _detached_units(media: Any) -> tuple[dict[str, Any], DataType, dict[str, Any]]:
     """Initial data units, the data type and the metadata fields of a detached row."""
-    base = {"data_hash": _ZERO_UUID, "data_title": "", "data_link": ""}
-    sizes = {"height": None, "width": None}
-    audio = {"audio_sample_rate": None, "audio_codec": None, "audio_bit_depth": None, "audio_num_channels": None}
+    base: dict[str, Any] = {"data_hash": _ZERO_UUID, "data_title": "", "data_link": ""}
+    sizes: dict[str, Any] = {"height": None, "width": None}
+    audio: dict[str, Any] = {
+        "audio_sample_rate": None,
+        "audio_codec": None,
+        "audio_bit_depth": None,
+        "audio_num_channels": None,
+    }
     if isinstance(media, list):
         if not media:
             raise LabelRowError("Cannot create an IMG_GROUP label row from an empty list of images.")
@@ -625,8 +628,8 @@ def _detached_units(media: Any) -> tuple[dict[str, Any], DataType, dict[str, Any
                 "height": image.height,
                 "labels": {"objects": [], "classifications": []},
             }
-        fields = {"frames_per_second": None, "number_of_frames": len(media), "duration": None, **sizes, **audio}
-        return units, DataType.IMG_GROUP, fields
+        group_fields = {"frames_per_second": None, "number_of_frames": len(media), "duration": None, **sizes, **audio}
+        return units, DataType.IMG_GROUP, group_fields
     if isinstance(media, orm_storage.CustomerProvidedImageMetadata):
         unit = {
             **base,
@@ -636,7 +639,8 @@ def _detached_units(media: Any) -> tuple[dict[str, Any], DataType, dict[str, Any
             "height": media.height,
             "labels": {"objects": [], "classifications": []},
         }
-        fields = {"frames_per_second": None, "number_of_frames": 1, "duration": None, "height": media.height}
+        fields: dict[str, Any] = {"frames_per_second": None, "number_of_frames": 1, "duration": None}
+        fields["height"] = media.height
         fields.update({"width": media.width, **audio, "file_type": media.mime_type})
         return {_ZERO_UUID: unit}, DataType.IMAGE, fields
     if isinstance(media, orm_storage.CustomerProvidedVideoMetadata):

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from labelrow import _core
-from labelrow._util import check_email, compiled_for_element, from_epoch, short_uuid_str, to_epoch
+from labelrow._util import check_email, compiled_for_element, short_uuid_str, to_epoch, utc_datetime
 from labelrow.exceptions import LabelRowError
 from labelrow.objects._attribute_tree import (
     answers_equal,
@@ -154,7 +154,7 @@ class ObjectInstance:
             raise LabelRowError("Range-based objects and coordinates are not supported yet by labelrow.")
         frame_list = frames_class_to_frames_list(frames)
         geometry = _geometry_or_error(self, coordinates)
-        meta = {
+        meta: dict[str, Any] = {
             "created_at": to_epoch(created_at),
             "created_by": created_by,
             "last_edited_at": to_epoch(last_edited_at),
@@ -163,7 +163,7 @@ class ObjectInstance:
             "manual_annotation": manual_annotation,
         }
         order = self._row_order()
-        if order is not None:
+        if order is not None and self._parent is not None:
             self._parent._store.object_set_frames(order, frame_list, geometry, overwrite=overwrite, **meta)
         else:
             self._cell.set_frames(frame_list, geometry, overwrite=overwrite, bound=self._bound(), **meta)
@@ -198,7 +198,7 @@ class ObjectInstance:
     def remove_from_frames(self, frames: Frames) -> None:
         frame_list = frames_class_to_frames_list(frames)
         order = self._row_order()
-        if order is not None:
+        if order is not None and self._parent is not None:
             self._parent._store.object_remove_frames(order, frame_list)
         else:
             self._cell.remove_frames(frame_list)
@@ -367,7 +367,7 @@ class ObjectInstance:
 
         @property
         def created_at(self) -> datetime:
-            return from_epoch(self._meta()[0])
+            return utc_datetime(self._meta()[0])
 
         @created_at.setter
         def created_at(self, value: datetime) -> None:
@@ -384,7 +384,7 @@ class ObjectInstance:
 
         @property
         def last_edited_at(self) -> datetime:
-            return from_epoch(self._meta()[2])
+            return utc_datetime(self._meta()[2])
 
         @last_edited_at.setter
         def last_edited_at(self, value: datetime) -> None:
