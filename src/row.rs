@@ -445,6 +445,16 @@ impl RowStore {
                 c.range_only || self.media.data_type.is_range_based(),
             )
         };
+        if global {
+            if !overwrite {
+                return Err(LabelError::label_row(format!(
+                    "The classification '{hash}' already exists globally.Set 'overwrite' parameter to True to override."
+                )));
+            }
+            cell.lock().ranges.insert_set(ranges);
+            self.claimed.entry(feature_hash).or_default().insert_set(ranges);
+            return Ok(());
+        }
         let overlap = self.claimed_overlap(&feature_hash, ranges);
         if !overwrite && !overlap.is_empty() {
             return Err(LabelError::label_row(format!(
@@ -452,7 +462,7 @@ impl RowStore {
                 format_ranges(&overlap)
             )));
         }
-        if !range_only && !global {
+        if !range_only {
             let mut new = ranges.clone();
             new.remove_set(&overlap);
             if new.is_empty() && !overlap.is_empty() {

@@ -81,7 +81,7 @@ impl PyClassificationCell {
         let mut c = self.cell.lock();
         let new = ranges_arg(ranges);
         let existing = c.ranges.intersection(&new);
-        if !existing.is_empty() && !overwrite {
+        if !existing.is_empty() && !overwrite && !c.range_only {
             let f = existing.ranges()[0].0;
             return Err(label_error(
                 py,

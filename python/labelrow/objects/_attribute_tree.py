@@ -125,7 +125,7 @@ def encode_answer(attribute: Attribute, answer: Any) -> Any:
             if not isinstance(option, FlatOption):
                 raise LabelRowRuntimeError("ChecklistAnswer can only be set to an iterable of FlatOptions.")
             if not any(o is option or o == option for o in attribute.options):
-                raise LabelRowValueError(f"The option `{option.label}` is not an option of `{attribute.name}`.")
+                raise LabelRowRuntimeError(f"The option `{option.label}` is not an option of `{attribute.name}`.")
             hashes.append(option.feature_node_hash)
         return hashes
     raise LabelRowValueError(f"Unknown attribute kind {type(attribute).__name__}.")

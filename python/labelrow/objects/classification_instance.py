@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from labelrow import _core
 from labelrow._util import check_email, compiled_for_element, short_uuid_str, to_epoch, utc_datetime
-from labelrow.exceptions import LabelRowError
+from labelrow.exceptions import LabelRowError, LabelRowKeyError
 from labelrow.objects._attribute_tree import decode_answer, encode_answer, infer_attribute, reachable, tree_of
 from labelrow.objects.attributes import Attribute
 from labelrow.objects.frames import Frames, Range, Ranges, frames_class_to_frames_list, frames_to_ranges
@@ -174,17 +174,23 @@ class ClassificationInstance:
     ) -> None:
         """Adds frames (ranges are merged) and rewrites the instance metadata."""
         pairs = frames_arg_to_pairs(frames)
+        # The reference rewrites the instance metadata before it checks the frames, even when the call fails.
+        self._cell.rewrite_meta(
+            to_epoch(created_at), created_by, confidence, manual_annotation, to_epoch(last_edited_at), last_edited_by
+        )
         order = self._row_order()
         if order is not None and self._parent is not None:
             self._parent._store.classification_set_frames(order, pairs, overwrite)
         else:
             self._cell.add_ranges_detached(pairs, overwrite)
-        self._cell.rewrite_meta(
-            to_epoch(created_at), created_by, confidence, manual_annotation, to_epoch(last_edited_at), last_edited_by
-        )
 
     def remove_from_frames(self, frames: Frames) -> None:
         pairs = frames_arg_to_pairs(frames)
+        if not self.is_range_only():
+            on = self.is_on_frame
+            missing = next((f for s, e in pairs for f in range(s, e + 1) if not on(f)), None)
+            if missing is not None:
+                raise LabelRowKeyError(str(missing))
         order = self._row_order()
         if order is not None and self._parent is not None:
             self._parent._store.classification_remove_frames(order, pairs)
@@ -244,13 +250,12 @@ class ClassificationInstance:
                 raise LabelRowError(
                     "Setting a nested attribute is only possible if all parent attributes have been selected."
                 )
-        encoded = encode_answer(attribute, answer)
         if self._cell.get_static(attribute.feature_node_hash) is not None and not overwrite:
             raise LabelRowError(
                 "The answer to this attribute was already set. Set `overwrite` to `True` if you want to overwrite "
                 "an existing answer to an attribute."
             )
-        self._cell.set_static(attribute.feature_node_hash, encoded)
+        self._cell.set_static(attribute.feature_node_hash, encode_answer(attribute, answer))
 
     def get_answer(self, attribute: Attribute | None = None) -> Any:
         tree = tree_of(self._ontology_classification)

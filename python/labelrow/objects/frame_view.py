@@ -180,10 +180,10 @@ class FrameView:
     ) -> None:
         row = self._label_row
         parent = classification_instance._parent
-        if parent is not None and parent is not row:
+        if parent is not None:
             raise LabelRowError(
-                "This classification instance is already assigned to a different label row. You can not add it to "
-                "multiple label rows."
+                "This classification instance is already assigned to a different label row. It cannot be added to "
+                "multiple label rows at once."
             )
         classification_instance.set_for_frames(
             self._frame,

@@ -485,9 +485,8 @@ class LabelRowV2:
         replaced = store.object_order(object_instance.object_hash)
         order = store.add_object(object_instance._cell, force)
         if replaced is not None:
-            old = self._objects.pop(replaced, None)
-            if old is not None:
-                old._parent = None
+            # The replaced instance keeps pointing at this row, as in the reference.
+            self._objects.pop(replaced, None)
         object_instance._parent = self
         self._objects[order] = object_instance
 
@@ -516,6 +515,12 @@ class LabelRowV2:
         store = self._require_labels()
         order = store.order_of_cell(object_instance._cell)
         if order is None:
+            # Removing unregisters every frame of the object: with no frames there is nothing to fail on (as in
+            # the reference); frames the row does not hold are a KeyError.
+            if object_instance._cell.frames():
+                raise LabelRowKeyError(object_instance.object_hash)
+            if object_instance._parent is self:
+                object_instance._parent = None
             return
         store.remove_object(order)
         self._objects.pop(order, None)

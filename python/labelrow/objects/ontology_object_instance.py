@@ -249,15 +249,15 @@ class ObjectInstance:
             )
         if frames is not None and not attribute.dynamic:
             raise LabelRowError("Setting frames is only possible for dynamic attributes.")
-        encoded = encode_answer(attribute, answer)
         if not attribute.dynamic:
             if self._cell.get_static(attribute.feature_node_hash) is not None and not overwrite:
                 raise LabelRowError(
                     "The answer to this attribute was already set. Set `overwrite` to `True` if you want to "
                     "overwrite an existing answer to an attribute."
                 )
-            self._cell.set_static(attribute.feature_node_hash, encoded, manual_annotation)
+            self._cell.set_static(attribute.feature_node_hash, encode_answer(attribute, answer), manual_annotation)
             return
+        encoded = encode_answer(attribute, answer)
         if frames is None:
             pairs = self._cell.frame_ranges()
         else:
