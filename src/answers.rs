@@ -160,17 +160,17 @@ impl DynamicAnswers {
     }
 
     /// Sets `value` for `attr` on `ranges`, replacing whatever answer of `attr` covered those frames.
+    /// The attribute's answers on those frames are removed first (an answer left with no frames disappears),
+    /// then the value is added: a value new to the attribute goes to the end of the insertion order.
     pub fn set(&mut self, attr: usize, value: AnswerValue, ranges: &RangeSet) {
         self.remove(attr, ranges, None);
         match self.entries.iter_mut().find(|e| e.attr == attr && e.value == value) {
             Some(e) => e.ranges.insert_set(ranges),
-            None if !ranges.is_empty() => {
-                self.entries.push(DynamicAnswer {
-                    attr,
-                    value,
-                    ranges: ranges.clone(),
-                });
-            }
+            None if !ranges.is_empty() => self.entries.push(DynamicAnswer {
+                attr,
+                value,
+                ranges: ranges.clone(),
+            }),
             None => {}
         }
     }
@@ -194,6 +194,10 @@ impl DynamicAnswers {
     /// Adds frames to an answer without displacing other answers (used for the per-frame union of
     /// dynamic checklists on parse): on frames already answered for `attr`, checklists are merged.
     pub fn merge_checklist(&mut self, attr: usize, options: &[usize], ranges: &RangeSet) {
+        if options.is_empty() {
+            // A union with nothing changes nothing (and adds no empty answer, as the reference's parse).
+            return;
+        }
         // Split the requested frames by what is already there, then re-set each piece with the union.
         let existing: Vec<(AnswerValue, RangeSet)> = self
             .entries

@@ -90,7 +90,7 @@ impl PyClassificationCell {
                 )),
             ));
         }
-        if let Some(&(s, _)) = new.ranges().first() {
+        if let (Some(&(s, _)), false) = (new.ranges().first(), c.range_only) {
             if s < 0 {
                 return Err(label_error(py, &crate::instance::out_of_bounds(s, None)));
             }

@@ -239,7 +239,11 @@ impl PyObjectCell {
         let onto = o.onto.clone();
         let attr = attribute(py, o.feature_node(), attribute_hash)?;
         let v = answer_from_py(&onto, attr, value)?;
-        o.dynamic_answers.set(attr, v, &ranges_arg(ranges));
+        // One step per range, in the given order: which answers survive (and so the order answers are written
+        // in) depends on it, as in the reference.
+        for (s, e) in ranges {
+            o.dynamic_answers.set(attr, v.clone(), &RangeSet::from_ranges([(s, e)]));
+        }
         Ok(())
     }
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from labelrow import _core
 from labelrow._util import check_email, compiled_for_element, short_uuid_str, to_epoch, utc_datetime
-from labelrow.exceptions import LabelRowError, LabelRowKeyError
+from labelrow.exceptions import LabelRowError, LabelRowKeyError, LabelRowRuntimeError, LabelRowValueError
 from labelrow.objects._attribute_tree import decode_answer, encode_answer, infer_attribute, reachable, tree_of
 from labelrow.objects.attributes import Attribute
 from labelrow.objects.frames import Frames, Range, Ranges, frames_class_to_frames_list, frames_to_ranges
@@ -17,6 +17,25 @@ from labelrow.objects.frames import Frames, Range, Ranges, frames_class_to_frame
 if TYPE_CHECKING:
     from labelrow.objects.classification import Classification
     from labelrow.objects.ontology_labels_impl import LabelRowV2
+
+
+def range_filter_pairs(frames: Any) -> list[tuple[int, int]]:
+    """Frames as a classification range filter reads them (`is_on_frame`, `filter_frames`): an int, a Range, a
+    set, or a list of ints or of Ranges; a list of anything else matches nothing."""
+    if isinstance(frames, int):
+        return [(int(frames), int(frames))]
+    if isinstance(frames, Range):
+        if frames.start > frames.end:
+            raise LabelRowValueError(f"Start of range {frames.start} must not be greater than end {frames.end}.")
+        return [(frames.start, frames.end)]
+    if isinstance(frames, set | list):
+        items = list(frames)
+        if all(isinstance(f, int) for f in items):
+            return [(r.start, r.end) for r in frames_to_ranges(sorted({int(f) for f in items}))]
+        if isinstance(frames, list) and all(isinstance(f, Range) for f in items):
+            return [pair for r in items for pair in range_filter_pairs(r)]
+        return []
+    raise LabelRowRuntimeError(f"Unexpected type for frames {type(frames)}.")
 
 
 def frames_arg_to_pairs(frames: Frames, *, allow_set: bool = False) -> list[tuple[int, int]]:
@@ -173,11 +192,11 @@ class ClassificationInstance:
         reviews: list[dict] | None = None,
     ) -> None:
         """Adds frames (ranges are merged) and rewrites the instance metadata."""
-        pairs = frames_arg_to_pairs(frames)
-        # The reference rewrites the instance metadata before it checks the frames, even when the call fails.
+        # The reference rewrites the instance metadata before it reads the frames, even when the call fails.
         self._cell.rewrite_meta(
             to_epoch(created_at), created_by, confidence, manual_annotation, to_epoch(last_edited_at), last_edited_by
         )
+        pairs = frames_arg_to_pairs(frames)
         order = self._row_order()
         if order is not None and self._parent is not None:
             self._parent._store.classification_set_frames(order, pairs, overwrite)
@@ -202,7 +221,7 @@ class ClassificationInstance:
         return [Range(s, e) for s, e in self._cell.ranges()]
 
     def is_on_frame(self, frame: Frames) -> bool:
-        wanted = frames_arg_to_pairs(frame, allow_set=True)
+        wanted = range_filter_pairs(frame)
         return any(s <= we and ws <= e for s, e in self._cell.ranges() for ws, we in wanted)
 
     def get_annotation(self, frame: int | str = 0) -> Annotation:

@@ -13,7 +13,7 @@ from labelrow import _core
 from labelrow._util import date_fallback, from_epoch
 from labelrow.constants.enums import DataType
 from labelrow.exceptions import LabelRowError, LabelRowKeyError, WrongProjectTypeError
-from labelrow.objects.classification_instance import ClassificationInstance, frames_arg_to_pairs
+from labelrow.objects.classification_instance import ClassificationInstance, range_filter_pairs
 from labelrow.objects.frame_view import FrameLevelImageGroupData
 from labelrow.objects.frame_view import FrameView as _FrameView
 from labelrow.objects.frame_view import FrameViewMetadata as _FrameViewMetadata
@@ -466,8 +466,13 @@ class LabelRowV2:
     ) -> list[ClassificationInstance]:
         store = self._require_labels()
         feature = None if filter_ontology_classification is None else filter_ontology_classification.feature_node_hash
-        pairs = None if filter_frames is None else frames_arg_to_pairs(filter_frames, allow_set=True)
-        return [self._classification_instance(o) for o in store.filter_classifications(feature, pairs)]
+        if filter_frames is not None:
+            # The frames are only read when there is an instance to test them against (as in the reference).
+            if not store.filter_classifications(feature, None):
+                return []
+            pairs = range_filter_pairs(filter_frames)
+            return [self._classification_instance(o) for o in store.filter_classifications(feature, pairs)]
+        return [self._classification_instance(o) for o in store.filter_classifications(feature, None)]
 
     # ---- edits ------------------------------------------------------------------------------------------------
 
@@ -485,8 +490,11 @@ class LabelRowV2:
         replaced = store.object_order(object_instance.object_hash)
         order = store.add_object(object_instance._cell, force)
         if replaced is not None:
-            # The replaced instance keeps pointing at this row, as in the reference.
-            self._objects.pop(replaced, None)
+            # The replaced instance keeps pointing at this row, as in the reference, and may still remove the
+            # frames it had when it was replaced.
+            old = self._objects.pop(replaced, None)
+            if old is not None:
+                old._replaced_frames = set(old._cell.frames())
         object_instance._parent = self
         self._objects[order] = object_instance
 
@@ -512,18 +520,19 @@ class LabelRowV2:
         self._classifications[order] = classification_instance
 
     def remove_object(self, object_instance: ObjectInstance) -> None:
+        """Removes the object with this instance's hash from the row.
+
+        As in the reference, removal is by object hash: every frame of the instance must be registered on the
+        row for that hash (KeyError otherwise), and an instance with no frames removes nothing but itself.
+        """
         store = self._require_labels()
-        order = store.order_of_cell(object_instance._cell)
-        if order is None:
-            # Removing unregisters every frame of the object: with no frames there is nothing to fail on (as in
-            # the reference); frames the row does not hold are a KeyError.
-            if object_instance._cell.frames():
-                raise LabelRowKeyError(object_instance.object_hash)
-            if object_instance._parent is self:
-                object_instance._parent = None
-            return
-        store.remove_object(order)
-        self._objects.pop(order, None)
+        order = store.object_order(object_instance.object_hash)
+        held = set() if order is None else set(store.object_cell(order).frames())
+        if any(f not in held for f in object_instance._cell.frames()):
+            raise LabelRowKeyError(object_instance.object_hash)
+        if order is not None:
+            store.remove_object(order)
+            self._objects.pop(order, None)
         object_instance._parent = None
 
     def remove_classification(self, classification_instance: ClassificationInstance) -> None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from labelrow import _core
 from labelrow._util import check_email, compiled_for_element, short_uuid_str, to_epoch, utc_datetime
-from labelrow.exceptions import LabelRowError
+from labelrow.exceptions import LabelRowError, LabelRowKeyError
 from labelrow.objects._attribute_tree import (
     answers_equal,
     decode_answer,
@@ -51,7 +51,7 @@ def _ranges_to_pairs(ranges: Iterable[Range]) -> list[tuple[int, int]]:
 class ObjectInstance:
     """An instance of an ontology object with coordinates on one or more frames and attribute answers."""
 
-    __slots__ = ("__weakref__", "_cell", "_ontology_object", "_parent")
+    __slots__ = ("__weakref__", "_cell", "_ontology_object", "_parent", "_replaced_frames")
 
     def __init__(
         self, ontology_object: Object, *, object_hash: str | None = None, object_number: int | None = None
@@ -62,6 +62,7 @@ class ObjectInstance:
         self._cell = _core.ObjectCell(compiled, ontology_object.feature_node_hash, object_hash or short_uuid_str())
         self._cell.object_number = object_number
         self._parent: LabelRowV2 | None = None
+        self._replaced_frames: set[int] = set()
 
     @classmethod
     def _from_cell(cls, ontology_object: Object, cell: _core.ObjectCell, parent: LabelRowV2 | None) -> ObjectInstance:
@@ -69,6 +70,7 @@ class ObjectInstance:
         self._ontology_object = ontology_object
         self._cell = cell
         self._parent = parent
+        self._replaced_frames = set()
         return self
 
     # ---- identity ---------------------------------------------------------------------------------------------
@@ -200,6 +202,15 @@ class ObjectInstance:
         order = self._row_order()
         if order is not None and self._parent is not None:
             self._parent._store.object_remove_frames(order, frame_list)
+        elif self._parent is not None and frame_list:
+            # Still pointing at a row that no longer holds it: only frames it had when another instance with its
+            # hash replaced it are still known to the row (KeyError for the rest, as in the reference).
+            known = self._replaced_frames
+            self._cell.remove_frames(frame_list)
+            missing = next((f for f in frame_list if f not in known), None)
+            known.difference_update(frame_list)
+            if missing is not None:
+                raise LabelRowKeyError(str(missing))
         else:
             self._cell.remove_frames(frame_list)
 
@@ -259,7 +270,8 @@ class ObjectInstance:
             return
         encoded = encode_answer(attribute, answer)
         if frames is None:
-            pairs = self._cell.frame_ranges()
+            # Every frame of the object, one at a time (the reference's order of effects depends on it).
+            pairs = [(f, f) for f in self._cell.frames()]
         else:
             pairs = _ranges_to_pairs(frames_to_ranges(frames_class_to_frames_list(frames)))
         for start, end in pairs:
