@@ -191,37 +191,38 @@ impl DynamicAnswers {
             .retain(|e| e.attr != attr || only.is_some_and(|v| *v != e.value));
     }
 
-    /// Adds frames to an answer without displacing other answers (used for the per-frame union of
-    /// dynamic checklists on parse): on frames already answered for `attr`, checklists are merged.
-    pub fn merge_checklist(&mut self, attr: usize, options: &[usize], ranges: &RangeSet) {
-        if options.is_empty() {
-            // A union with nothing changes nothing (and adds no empty answer, as the reference's parse).
-            return;
+    /// Applies the dynamic checklist entries of one attribute as the reference's parser does: per frame, the
+    /// union of the options of every entry covering it, inserted in ascending frame order (so the answers are
+    /// ordered by the first frame they hold). Frames whose union is empty get no answer.
+    pub fn set_checklist_union(&mut self, attr: usize, items: &[(Vec<usize>, RangeSet)]) {
+        let mut points: Vec<Frame> = Vec::new();
+        for (_, r) in items {
+            for &(s, e) in r.ranges() {
+                points.push(s);
+                points.push(e.saturating_add(1));
+            }
         }
-        // Split the requested frames by what is already there, then re-set each piece with the union.
-        let existing: Vec<(AnswerValue, RangeSet)> = self
-            .entries
-            .iter()
-            .filter(|e| e.attr == attr)
-            .map(|e| (e.value.clone(), e.ranges.intersection(ranges)))
-            .filter(|(_, r)| !r.is_empty())
-            .collect();
-        let mut uncovered = ranges.clone();
-        for (value, overlap) in existing {
-            uncovered.remove_set(&overlap);
-            let mut merged = match value {
-                AnswerValue::Checklist(v) => v,
-                _ => Vec::new(),
-            };
-            for o in options {
-                if !merged.contains(o) {
-                    merged.push(*o);
+        points.sort_unstable();
+        points.dedup();
+        for w in points.windows(2) {
+            let (start, end) = (w[0], w[1] - 1);
+            let mut union: Vec<usize> = Vec::new();
+            for (opts, r) in items {
+                if r.contains(start) {
+                    for o in opts {
+                        if !union.contains(o) {
+                            union.push(*o);
+                        }
+                    }
                 }
             }
-            self.set(attr, AnswerValue::Checklist(merged), &overlap);
-        }
-        if !uncovered.is_empty() {
-            self.set(attr, AnswerValue::Checklist(options.to_vec()), &uncovered);
+            if !union.is_empty() {
+                self.set(
+                    attr,
+                    AnswerValue::Checklist(union),
+                    &RangeSet::from_ranges([(start, end)]),
+                );
+            }
         }
     }
 

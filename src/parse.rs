@@ -451,6 +451,19 @@ impl Builder<'_, '_> {
                 }
             }
             for (attr, entries) in groups {
+                if onto.attrs[attr].kind == AttrKind::Checklist && onto.attrs[attr].dynamic {
+                    let mut items = Vec::with_capacity(entries.len());
+                    for (apath, a) in &entries {
+                        let ranges = answer_ranges(a, apath, bound)?;
+                        if let Some(AnswerValue::Checklist(opts)) =
+                            answer_value(&onto, attr, a, apath, AnswerOwner::Object)?
+                        {
+                            items.push((opts, ranges));
+                        }
+                    }
+                    o.dynamic_answers.set_checklist_union(attr, &items);
+                    continue;
+                }
                 for (apath, a) in entries {
                     let ranges = answer_ranges(a, &apath, bound)?;
                     let Some(value) = answer_value(&onto, attr, a, &apath, AnswerOwner::Object)? else {
@@ -539,7 +552,7 @@ impl Builder<'_, '_> {
 
 fn set_dynamic(o: &mut ObjectData, attr: usize, value: AnswerValue, ranges: &RangeSet) {
     match value {
-        AnswerValue::Checklist(opts) => o.dynamic_answers.merge_checklist(attr, &opts, ranges),
+        AnswerValue::Checklist(opts) => o.dynamic_answers.set_checklist_union(attr, &[(opts, ranges.clone())]),
         v => o.dynamic_answers.set(attr, v, ranges),
     }
 }

@@ -118,7 +118,7 @@ def encode_answer(attribute: Attribute, answer: Any) -> Any:
             raise LabelRowValueError("RadioAnswer can only be set to a NestableOption of its attribute.")
         return answer.feature_node_hash
     if isinstance(attribute, ChecklistAttribute):
-        if isinstance(answer, Option | str) or not isinstance(answer, Iterable):
+        if not isinstance(answer, Iterable):
             raise LabelRowValueError("ChecklistAnswer can only be set to an iterable of FlatOptions.")
         hashes = []
         for option in answer:

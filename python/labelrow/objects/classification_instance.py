@@ -38,15 +38,8 @@ def range_filter_pairs(frames: Any) -> list[tuple[int, int]]:
     raise LabelRowRuntimeError(f"Unexpected type for frames {type(frames)}.")
 
 
-def frames_arg_to_pairs(frames: Frames, *, allow_set: bool = False) -> list[tuple[int, int]]:
-    """Frames in any accepted form as merged inclusive `(start, end)` pairs."""
-    if allow_set and isinstance(frames, set):
-        frames = sorted(frames)
-    if isinstance(frames, Range):
-        return [(frames.start, frames.end)] if frames.start <= frames.end else []
-    if isinstance(frames, list) and frames and all(isinstance(r, Range) for r in frames):
-        ranges: list[Range] = list(frames)  # type: ignore[arg-type]
-        return [(r.start, r.end) for r in ranges if r.start <= r.end]
+def frames_arg_to_pairs(frames: Frames) -> list[tuple[int, int]]:
+    """Frames read as a frame list (a reversed Range selects nothing; sets and tuples are refused), as pairs."""
     return [(r.start, r.end) for r in frames_to_ranges(frames_class_to_frames_list(frames))]
 
 
@@ -196,15 +189,24 @@ class ClassificationInstance:
         self._cell.rewrite_meta(
             to_epoch(created_at), created_by, confidence, manual_annotation, to_epoch(last_edited_at), last_edited_by
         )
-        pairs = frames_arg_to_pairs(frames)
+        # Range-only and attached instances read frames as ranges (a reversed Range is an error, a set is
+        # accepted); unattached frame-based ones as a frame list (a reversed Range selects nothing).
         order = self._row_order()
+        if self.is_range_only():
+            pairs = range_filter_pairs(frames)
+        elif order is not None:
+            if isinstance(frames, set):
+                raise LabelRowRuntimeError("Unexpected type for frames.")
+            pairs = range_filter_pairs(frames)
+        else:
+            pairs = frames_arg_to_pairs(frames)
         if order is not None and self._parent is not None:
             self._parent._store.classification_set_frames(order, pairs, overwrite)
         else:
             self._cell.add_ranges_detached(pairs, overwrite)
 
     def remove_from_frames(self, frames: Frames) -> None:
-        pairs = frames_arg_to_pairs(frames)
+        pairs = range_filter_pairs(frames)
         if not self.is_range_only():
             on = self.is_on_frame
             missing = next((f for s, e in pairs for f in range(s, e + 1) if not on(f)), None)

@@ -56,6 +56,10 @@ class LabelRowV2:
         self._is_detached = False
         self._objects: dict[int, ObjectInstance] = {}
         self._classifications: dict[int, ClassificationInstance] = {}
+        # Frame registrations of object hashes that no listed object accounts for: frames of a replaced
+        # instance, and frames set on an instance that still points at this row after leaving its list. The
+        # reference keeps them in its frame registry; they decide its KeyErrors on later removals.
+        self._stray_frames: dict[str, set[int]] = {}
         self._units_cache: dict[int, dict[str, Any]] | None = None
         self._header_cache: dict[str, Any] | None = None
 
@@ -141,6 +145,7 @@ class LabelRowV2:
         self._store = store
         self._objects = {}
         self._classifications = {}
+        self._stray_frames = {}
         self._units_cache = None
         self._header_cache = None
 
@@ -494,7 +499,7 @@ class LabelRowV2:
             # frames it had when it was replaced.
             old = self._objects.pop(replaced, None)
             if old is not None:
-                old._replaced_frames = set(old._cell.frames())
+                self._stray_frames.setdefault(old.object_hash, set()).update(old._cell.frames())
         object_instance._parent = self
         self._objects[order] = object_instance
 
@@ -519,25 +524,61 @@ class LabelRowV2:
         classification_instance._parent = self
         self._classifications[order] = classification_instance
 
-    def remove_object(self, object_instance: ObjectInstance) -> None:
-        """Removes the object with this instance's hash from the row.
-
-        As in the reference, removal is by object hash: every frame of the instance must be registered on the
-        row for that hash (KeyError otherwise), and an instance with no frames removes nothing but itself.
-        """
+    def _registered(self, object_hash: str) -> set[int]:
+        """Frames the row has registered for an object hash."""
         store = self._require_labels()
-        order = store.object_order(object_instance.object_hash)
-        held = set() if order is None else set(store.object_cell(order).frames())
-        if any(f not in held for f in object_instance._cell.frames()):
-            raise LabelRowKeyError(object_instance.object_hash)
+        order = store.object_order(object_hash)
+        live = set() if order is None else set(store.object_cell(order).frames())
+        return live | self._stray_frames.get(object_hash, set())
+
+    def remove_object(self, object_instance: ObjectInstance) -> None:
+        """Removes the object with this instance's hash from the row (by hash, as in the reference).
+
+        The row drops whatever it lists under the hash, then unregisters the instance's frames: a frame not
+        registered for the hash is a KeyError (the object is removed all the same)."""
+        store = self._require_labels()
+        h = object_instance.object_hash
+        registered = self._registered(h)
+        order = store.object_order(h)
         if order is not None:
             store.remove_object(order)
             self._objects.pop(order, None)
+        frames = set(object_instance._cell.frames())
+        stray = registered - frames
+        if stray:
+            self._stray_frames[h] = stray
+        else:
+            self._stray_frames.pop(h, None)
         object_instance._parent = None
+        missing = sorted(frames - registered)
+        if missing:
+            raise LabelRowKeyError(f"frame {missing[0]} of object {h} is not registered on the row")
+
+    def _unregister_detached(self, object_instance: ObjectInstance, frames: list[int]) -> None:
+        """`remove_from_frames` of an instance that points at this row but is not in its list."""
+        h = object_instance.object_hash
+        object_instance._cell.remove_frames(frames)
+        registered = self._registered(h)
+        stray = self._stray_frames.get(h, set())
+        stray.difference_update(frames)
+        missing = next((f for f in frames if f not in registered), None)
+        if missing is not None:
+            raise LabelRowKeyError(f"frame {missing} of object {h} is not registered on the row")
+        if not object_instance._cell.frames():
+            # The reference then forgets the hash: whatever the row lists under it leaves the list.
+            order = self._require_labels().object_order(h)
+            if order is None:
+                raise LabelRowKeyError(h)
+            cell = self._store.object_cell(order)
+            stray.update(cell.frames())
+            self._stray_frames[h] = stray
+            self._store.remove_object(order)
+            self._objects.pop(order, None)
 
     def remove_classification(self, classification_instance: ClassificationInstance) -> None:
         store = self._require_labels()
-        order = store.order_of_classification_cell(classification_instance._cell)
+        # By hash, as in the reference.
+        order = store.classification_order(classification_instance.classification_hash)
         if order is None:
             raise LabelRowKeyError(classification_instance.classification_hash)
         store.remove_classification(order)

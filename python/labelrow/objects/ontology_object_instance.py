@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from labelrow import _core
 from labelrow._util import check_email, compiled_for_element, short_uuid_str, to_epoch, utc_datetime
-from labelrow.exceptions import LabelRowError, LabelRowKeyError
+from labelrow.exceptions import LabelRowError
 from labelrow.objects._attribute_tree import (
     answers_equal,
     decode_answer,
@@ -51,7 +51,7 @@ def _ranges_to_pairs(ranges: Iterable[Range]) -> list[tuple[int, int]]:
 class ObjectInstance:
     """An instance of an ontology object with coordinates on one or more frames and attribute answers."""
 
-    __slots__ = ("__weakref__", "_cell", "_ontology_object", "_parent", "_replaced_frames")
+    __slots__ = ("__weakref__", "_cell", "_ontology_object", "_parent")
 
     def __init__(
         self, ontology_object: Object, *, object_hash: str | None = None, object_number: int | None = None
@@ -62,7 +62,6 @@ class ObjectInstance:
         self._cell = _core.ObjectCell(compiled, ontology_object.feature_node_hash, object_hash or short_uuid_str())
         self._cell.object_number = object_number
         self._parent: LabelRowV2 | None = None
-        self._replaced_frames: set[int] = set()
 
     @classmethod
     def _from_cell(cls, ontology_object: Object, cell: _core.ObjectCell, parent: LabelRowV2 | None) -> ObjectInstance:
@@ -70,7 +69,6 @@ class ObjectInstance:
         self._ontology_object = ontology_object
         self._cell = cell
         self._parent = parent
-        self._replaced_frames = set()
         return self
 
     # ---- identity ---------------------------------------------------------------------------------------------
@@ -169,6 +167,9 @@ class ObjectInstance:
             self._parent._store.object_set_frames(order, frame_list, geometry, overwrite=overwrite, **meta)
         else:
             self._cell.set_frames(frame_list, geometry, overwrite=overwrite, bound=self._bound(), **meta)
+            if self._parent is not None:
+                # Still pointing at a row that no longer lists it: the row registers the frames for its hash.
+                self._parent._stray_frames.setdefault(self.object_hash, set()).update(frame_list)
         if is_deleted is not None:
             for f in frame_list:
                 self._cell.set_meta_field(f, "is_deleted", is_deleted)
@@ -202,15 +203,8 @@ class ObjectInstance:
         order = self._row_order()
         if order is not None and self._parent is not None:
             self._parent._store.object_remove_frames(order, frame_list)
-        elif self._parent is not None and frame_list:
-            # Still pointing at a row that no longer holds it: only frames it had when another instance with its
-            # hash replaced it are still known to the row (KeyError for the rest, as in the reference).
-            known = self._replaced_frames
-            self._cell.remove_frames(frame_list)
-            missing = next((f for f in frame_list if f not in known), None)
-            known.difference_update(frame_list)
-            if missing is not None:
-                raise LabelRowKeyError(str(missing))
+        elif self._parent is not None:
+            self._parent._unregister_detached(self, frame_list)
         else:
             self._cell.remove_frames(frame_list)
 
@@ -260,6 +254,7 @@ class ObjectInstance:
             )
         if frames is not None and not attribute.dynamic:
             raise LabelRowError("Setting frames is only possible for dynamic attributes.")
+        frame_list = None if frames is None else frames_class_to_frames_list(frames)
         if not attribute.dynamic:
             if self._cell.get_static(attribute.feature_node_hash) is not None and not overwrite:
                 raise LabelRowError(
@@ -273,7 +268,7 @@ class ObjectInstance:
             # Every frame of the object, one at a time (the reference's order of effects depends on it).
             pairs = [(f, f) for f in self._cell.frames()]
         else:
-            pairs = _ranges_to_pairs(frames_to_ranges(frames_class_to_frames_list(frames)))
+            pairs = _ranges_to_pairs(frames_to_ranges(frame_list or []))
         for start, end in pairs:
             self.check_within_range(start)
             self.check_within_range(end)
