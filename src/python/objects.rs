@@ -228,21 +228,28 @@ impl PyObjectCell {
         Ok(())
     }
 
+    /// `stepwise`: apply one range at a time (the reference's "every frame" path, one frame per range);
+    /// otherwise all ranges at once (its path for explicit frames).
+    #[pyo3(signature = (attribute_hash, value, ranges, stepwise=false))]
     fn set_dynamic(
         &self,
         py: Python<'_>,
         attribute_hash: &str,
         value: &Bound<'_, PyAny>,
         ranges: Vec<(Frame, Frame)>,
+        stepwise: bool,
     ) -> PyResult<()> {
         let mut o = self.cell.lock();
         let onto = o.onto.clone();
         let attr = attribute(py, o.feature_node(), attribute_hash)?;
         let v = answer_from_py(&onto, attr, value)?;
-        // One step per range, in the given order: which answers survive (and so the order answers are written
-        // in) depends on it, as in the reference.
-        for (s, e) in ranges {
-            o.dynamic_answers.set(attr, v.clone(), &RangeSet::from_ranges([(s, e)]));
+        if stepwise {
+            // Which answers survive each step (and so the order answers are written in) depends on it.
+            for (s, e) in ranges {
+                o.dynamic_answers.set(attr, v.clone(), &RangeSet::from_ranges([(s, e)]));
+            }
+        } else {
+            o.dynamic_answers.set(attr, v, &ranges_arg(ranges));
         }
         Ok(())
     }

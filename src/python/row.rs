@@ -281,6 +281,12 @@ impl PyRow {
             .ok_or_else(|| lost(py))
     }
 
+    /// Frames claimed on the row by instances of an ontology classification (the overlap registry).
+    fn claimed_ranges(&self, feature_hash: &str) -> Vec<(Frame, Frame)> {
+        let all = crate::ranges::RangeSet::from_ranges([(Frame::MIN, Frame::MAX)]);
+        self.inner.lock().claimed_overlap(feature_hash, &all).ranges().to_vec()
+    }
+
     fn classification_set_frames(
         &self,
         py: Python<'_>,

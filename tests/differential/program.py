@@ -1240,6 +1240,31 @@ class _Interp:
             if other is not obj and other.object_hash == obj.object_hash:
                 self.row.remove_object(other)
 
+    def answer_attr(self, op: dict, obj: Any) -> Any:
+        """The attribute a set_answer op refers to, inferring it from the answer when the op names none."""
+        if op["attr"] is not None:
+            return self.get(op["attr"])
+        ans = op["ans"]
+        onto = next(
+            o for o in self.p["ontology"]["objects"] if o["featureNodeHash"] == obj.ontology_item.feature_node_hash
+        )
+        attrs = [a for a, _ in walk_attrs(onto.get("attributes", []))]
+        if "opt" in ans or "opts" in ans:
+            first = ans.get("opt") or (ans["opts"][0] if ans["opts"] else None)
+            owners = [a for a in attrs if any(o["featureNodeHash"] == first for o in a.get("options", []))]
+        else:
+            owners = [a for a in attrs if a["type"] == ("text" if "text" in ans else "numeric")]
+        return self.get(owners[0]["featureNodeHash"]) if len(owners) == 1 else None
+
+    def shadowed(self, obj: Any) -> bool:
+        """An instance that still points at the row but left its list, while another listed object has its hash:
+        frames set on it corrupt the reference's frame registry for that hash (to_encord_dict then raises);
+        labelrow keeps them apart (docs/compatibility.md). Ops that place it on frames are skipped."""
+        if not obj.is_assigned_to_label_row():
+            return False
+        listed = self.row.get_object_instances()
+        return all(o is not obj for o in listed) and any(o.object_hash == obj.object_hash for o in listed)
+
     def bound(self, instance: Any) -> float:
         return self.row.number_of_frames if instance.is_assigned_to_label_row() else float("inf")
 
@@ -1283,6 +1308,8 @@ class _Interp:
             ci = self.clss.get(op["k"])
             if ci is None:
                 return "skip"
+        if kind in ("set_frames", "fv_add_obj", "ann_set") and self.shadowed(obj):
+            return "skip"
         if kind in ("set_frames", "fv_add_obj"):
             coords = make_coords(lib, self.structure, op["coords"])
             kw = _meta_kwargs(op["meta"])
@@ -1313,19 +1340,19 @@ class _Interp:
             if "frames" in op:
                 n = self.bound(obj)
                 kw["frames"] = make_frames(lib, self.atomic(op["frames"], lambda f: not 0 <= f < n))
-            elif (
-                op["attr"] is not None
-                and self.get(op["attr"]).dynamic
-                and any(not 0 <= f < self.bound(obj) for f in obj.get_annotation_frames())
+            elif getattr(self.answer_attr(op, obj), "dynamic", False) and any(
+                not 0 <= f < self.bound(obj) for f in obj.get_annotation_frames()
             ):
                 # "All frames" is applied frame by frame; keep only the out-of-bounds ones so that the reference
                 # fails before changing anything (labelrow checks first, docs/compatibility.md).
                 n = self.bound(obj)
                 kw["frames"] = sorted(f for f in obj.get_annotation_frames() if not 0 <= f < n)
-            elif op["i"] in self.copies and op["attr"] is not None and self.get(op["attr"]).dynamic:
+            elif op["i"] in self.copies and getattr(self.answer_attr(op, obj), "dynamic", False):
                 # The reference's copy() keeps answering "all frames" with the original's frames (a bug that
                 # labelrow fixes, docs/compatibility.md): name the copy's own frames explicitly.
                 kw["frames"] = sorted(obj.get_annotation_frames())
+                if any(f >= self.row.number_of_frames for f in kw["frames"]):
+                    return "skip"  # ... and checks them against the original's row
             if "overwrite" in op:
                 kw["overwrite"] = op["overwrite"]
             if "manual" in op:
@@ -1345,6 +1372,10 @@ class _Interp:
             obj.remove_from_frames(make_frames(lib, self.atomic(op["frames"], lambda f: f not in have)))
             return "ok"
         if kind == "remove_object":
+            if any(o is not obj and o.object_hash == obj.object_hash for o in row.get_object_instances()):
+                # Removing another instance's hash leaves that object's frames registered in the reference, which
+                # then lists later objects of the hash on them; labelrow does not (docs/compatibility.md).
+                return "skip"
             row.remove_object(obj)
             return "ok"
         if kind == "copy_obj":

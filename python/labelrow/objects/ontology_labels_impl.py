@@ -581,9 +581,17 @@ class LabelRowV2:
         order = store.classification_order(classification_instance.classification_hash)
         if order is None:
             raise LabelRowKeyError(classification_instance.classification_hash)
+        held_by_other = not store.classification_cell(order).same_cell(classification_instance._cell)
         store.remove_classification(order)
         self._classifications.pop(order, None)
         classification_instance._parent = None
+        if held_by_other and not classification_instance.is_range_only():
+            # The hash belonged to another instance: the reference removes that one, then unregisters this
+            # instance's frames from its classification - a KeyError for frames never registered.
+            claimed = store.claimed_ranges(classification_instance.feature_hash)
+            for f in classification_instance._cell.frames():
+                if not any(s <= f <= e for s, e in claimed):
+                    raise LabelRowKeyError(str(f))
 
     # ---- export -----------------------------------------------------------------------------------------------
 

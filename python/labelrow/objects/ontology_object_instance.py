@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from labelrow import _core
 from labelrow._util import check_email, compiled_for_element, short_uuid_str, to_epoch, utc_datetime
-from labelrow.exceptions import LabelRowError
+from labelrow.exceptions import LabelRowError, LabelRowKeyError
 from labelrow.objects._attribute_tree import (
     answers_equal,
     decode_answer,
@@ -153,6 +153,8 @@ class ObjectInstance:
         if self.is_range_only() or type(coordinates) in NON_GEOMETRIC_COORDINATES:
             raise LabelRowError("Range-based objects and coordinates are not supported yet by labelrow.")
         frame_list = frames_class_to_frames_list(frames)
+        if not frame_list:  # e.g. a reversed Range: nothing to check or set, as in the reference
+            return
         geometry = _geometry_or_error(self, coordinates)
         meta: dict[str, Any] = {
             "created_at": to_epoch(created_at),
@@ -272,7 +274,7 @@ class ObjectInstance:
         for start, end in pairs:
             self.check_within_range(start)
             self.check_within_range(end)
-        self._cell.set_dynamic(attribute.feature_node_hash, encoded, pairs)
+        self._cell.set_dynamic(attribute.feature_node_hash, encoded, pairs, frames is None)
 
     def get_answer(
         self,
@@ -312,6 +314,8 @@ class ObjectInstance:
     def delete_answer(self, attribute: Attribute, filter_answer: Any = None, filter_frame: int | None = None) -> None:
         tree = tree_of(self._ontology_object)
         if not tree.is_valid_child(attribute):
+            if not attribute.dynamic:  # the reference looks it up among the static answers: a KeyError
+                raise LabelRowKeyError(attribute.feature_node_hash)
             raise LabelRowError("The attribute is not a valid child of the object.")
         attribute = tree.by_hash[attribute.feature_node_hash]
         if not attribute.dynamic:
