@@ -1256,6 +1256,20 @@ class _Interp:
             owners = [a for a in attrs if a["type"] == ("text" if "text" in ans else "numeric")]
         return self.get(owners[0]["featureNodeHash"]) if len(owners) == 1 else None
 
+    def ghost_twin(self, obj: Any) -> bool:
+        """Another instance with obj's hash still points at the row without being listed (its frames were all
+        removed): frames it was given since are registered for the hash in the reference, which would then list
+        obj on them. Adding obj is skipped (docs/compatibility.md)."""
+        listed = self.row.get_object_instances()
+        return any(
+            o is not None
+            and o is not obj
+            and o.object_hash == obj.object_hash
+            and o.is_assigned_to_label_row()
+            and all(x is not o for x in listed)
+            for o in self.objs.values()
+        )
+
     def shadowed(self, obj: Any) -> bool:
         """An instance that still points at the row but left its list, while another listed object has its hash:
         frames set on it corrupt the reference's frame registry for that hash (to_encord_dict then raises);
@@ -1315,6 +1329,8 @@ class _Interp:
             kw = _meta_kwargs(op["meta"])
             kw["overwrite"] = op["overwrite"]
             if kind == "fv_add_obj":
+                if not obj.is_assigned_to_label_row() and self.ghost_twin(obj):
+                    return "skip"
                 self.clear_replaced(obj, True)
                 row.get_frame_view(op["frame"]).add_object_instance(obj, coords, **kw)
             elif op.get("frames_default"):
@@ -1325,6 +1341,8 @@ class _Interp:
                 obj.set_for_frames(coords, make_frames(lib, spec), **kw)
             return "ok"
         if kind == "add_obj":
+            if self.ghost_twin(obj):
+                return "skip"
             self.clear_replaced(obj, op.get("force", True))
             if "force" in op:
                 row.add_object_instance(obj, force=op["force"])

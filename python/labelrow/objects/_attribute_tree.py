@@ -141,10 +141,18 @@ def decode_answer(tree: AttributeTree, attribute: Attribute, value: Any) -> Any:
     return value
 
 
-def answers_equal(attribute: Attribute, a: Any, b: Any) -> bool:
+def canonical_checklist(attribute: Attribute, hashes: list[str]) -> bool:
+    """Whether option hashes are listed as a stored checklist answer is: in ontology order, once each. Stored
+    answers are kept that way, and the reference compares a filter answer with them as a list."""
+    order = [o.feature_node_hash for o in attribute.options]
+    return hashes == [h for h in order if h in set(hashes)] and len(set(hashes)) == len(hashes)
+
+
+def answers_equal(attribute: Attribute, stored: Any, wanted: Any) -> bool:
+    """Equality of a stored answer with a filter answer, as the reference's filters compare them."""
     if isinstance(attribute, ChecklistAttribute):
-        return set(a) == set(b)
-    return a == b
+        return canonical_checklist(attribute, list(wanted)) and set(stored) == set(wanted)
+    return stored == wanted
 
 
 def reachable(tree: AttributeTree, attribute: Attribute, selected: dict[str, Any]) -> bool:

@@ -13,6 +13,7 @@ from labelrow._util import check_email, compiled_for_element, short_uuid_str, to
 from labelrow.exceptions import LabelRowError, LabelRowKeyError
 from labelrow.objects._attribute_tree import (
     answers_equal,
+    canonical_checklist,
     decode_answer,
     encode_answer,
     infer_attribute,
@@ -314,14 +315,18 @@ class ObjectInstance:
     def delete_answer(self, attribute: Attribute, filter_answer: Any = None, filter_frame: int | None = None) -> None:
         tree = tree_of(self._ontology_object)
         if not tree.is_valid_child(attribute):
-            if not attribute.dynamic:  # the reference looks it up among the static answers: a KeyError
+            # As the reference: a static one is looked up among the static answers (KeyError); a dynamic one
+            # simply has no answers to delete.
+            if not attribute.dynamic:
                 raise LabelRowKeyError(attribute.feature_node_hash)
-            raise LabelRowError("The attribute is not a valid child of the object.")
+            return
         attribute = tree.by_hash[attribute.feature_node_hash]
         if not attribute.dynamic:
             self._cell.unset_static(attribute.feature_node_hash)
             return
         value = None if filter_answer is None else encode_answer(attribute, filter_answer)
+        if isinstance(value, list) and not canonical_checklist(attribute, value):
+            return  # a checklist filter out of ontology order matches no stored answer (as in the reference)
         ranges = None if filter_frame is None else [(filter_frame, filter_frame)]
         self._cell.remove_dynamic(attribute.feature_node_hash, ranges, value)
 
