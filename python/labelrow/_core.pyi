@@ -21,6 +21,8 @@ class CompiledOntology:
 
 _Pairs = list[tuple[int, int]]
 _Meta = tuple[int, str | None, int, str | None, float, bool, bool | None]
+# keys: created_at, created_by, last_edited_at, last_edited_by, confidence, manual_annotation (None = unchanged)
+_MetaArgs = dict[str, Any]
 
 class ObjectCell:
     def __init__(self, ontology: CompiledOntology, feature_hash: str, object_hash: str) -> None: ...
@@ -40,15 +42,10 @@ class ObjectCell:
         self,
         frames: list[int],
         geometry: dict[str, Any],
+        meta: _MetaArgs,
         *,
         overwrite: bool = False,
         bound: int | None = None,
-        created_at: int | None = None,
-        created_by: str | None = None,
-        last_edited_at: int | None = None,
-        last_edited_by: str | None = None,
-        confidence: float | None = None,
-        manual_annotation: bool | None = None,
     ) -> None: ...
     def check_geometry(self, geometry: dict[str, Any]) -> None: ...
     def remove_frames(self, frames: list[int]) -> None: ...
@@ -123,18 +120,7 @@ class Row:
     def object_cell(self, order: int) -> ObjectCell: ...
     def order_of_cell(self, cell: ObjectCell) -> int | None: ...
     def object_set_frames(
-        self,
-        order: int,
-        frames: list[int],
-        geometry: dict[str, Any],
-        *,
-        overwrite: bool = False,
-        created_at: int | None = None,
-        created_by: str | None = None,
-        last_edited_at: int | None = None,
-        last_edited_by: str | None = None,
-        confidence: float | None = None,
-        manual_annotation: bool | None = None,
+        self, order: int, frames: list[int], geometry: dict[str, Any], meta: _MetaArgs, *, overwrite: bool = False
     ) -> None: ...
     def object_remove_frames(self, order: int, frames: list[int]) -> bool: ...
     def objects_on_frame(self, frame: int) -> list[int]: ...

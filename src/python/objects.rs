@@ -61,6 +61,31 @@ pub fn meta_tuple<'py>(py: Python<'py>, m: &AnnotationMeta) -> PyResult<Bound<'p
     )
 }
 
+/// The metadata arguments of `set_for_frames`, read from a dict with every key present (None = unchanged).
+#[derive(FromPyObject)]
+#[pyo3(from_item_all)]
+pub struct MetaArgs<'py> {
+    created_at: Option<i64>,
+    created_by: Option<String>,
+    last_edited_at: Option<i64>,
+    last_edited_by: Option<String>,
+    confidence: Option<Bound<'py, PyAny>>,
+    manual_annotation: Option<bool>,
+}
+
+impl MetaArgs<'_> {
+    pub fn into_update(self) -> PyResult<MetaUpdate> {
+        Ok(MetaUpdate {
+            created_at: self.created_at,
+            created_by: self.created_by,
+            last_edited_at: self.last_edited_at,
+            last_edited_by: self.last_edited_by,
+            confidence: confidence_arg(self.confidence.as_ref())?,
+            manual_annotation: self.manual_annotation,
+        })
+    }
+}
+
 pub fn ranges_arg(ranges: Vec<(Frame, Frame)>) -> RangeSet {
     RangeSet::from_ranges(ranges)
 }
@@ -147,32 +172,19 @@ impl PyObjectCell {
         set_meta(&mut a.meta, name, value)
     }
 
-    #[pyo3(signature = (frames, geometry, *, overwrite=false, bound=None, created_at=None, created_by=None,
-        last_edited_at=None, last_edited_by=None, confidence=None, manual_annotation=None))]
-    #[allow(clippy::too_many_arguments)]
+    /// `set_for_frames` on an unattached object (`bound`: the frame count it is checked against, if any).
+    #[pyo3(signature = (frames, geometry, meta, *, overwrite=false, bound=None))]
     fn set_frames(
         &self,
         py: Python<'_>,
         frames: Vec<Frame>,
         geometry: &Bound<'_, PyAny>,
+        meta: MetaArgs<'_>,
         overwrite: bool,
         bound: Option<i64>,
-        created_at: Option<i64>,
-        created_by: Option<String>,
-        last_edited_at: Option<i64>,
-        last_edited_by: Option<String>,
-        confidence: Option<&Bound<'_, PyAny>>,
-        manual_annotation: Option<bool>,
     ) -> PyResult<()> {
         let g = geometry_arg(geometry)?;
-        let update = MetaUpdate {
-            created_at,
-            created_by,
-            last_edited_at,
-            last_edited_by,
-            confidence: confidence_arg(confidence)?,
-            manual_annotation,
-        };
+        let update = meta.into_update()?;
         let mut o = self.cell.lock();
         o.plan_set(&frames, &g, overwrite, bound).py_err(py)?;
         o.apply_set(&frames, &g, &update, now_secs());

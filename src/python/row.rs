@@ -8,11 +8,10 @@ use serde_json::Value;
 use super::classifications::PyClassificationCell;
 use super::convert::{to_py, to_value};
 use super::errors::{label_error, IntoPyResult};
-use super::objects::{confidence_arg, geometry_arg, now_secs, ranges_arg, PyObjectCell};
+use super::objects::{geometry_arg, now_secs, ranges_arg, MetaArgs, PyObjectCell};
 use super::ontology::PyOntology;
 use crate::error::LabelError;
 use crate::export::{export_row, ExportOptions};
-use crate::instance::MetaUpdate;
 use crate::parse::{parse_row, ParseContext};
 use crate::ranges::Frame;
 use crate::row::{DataType, MediaInfo, RowStore};
@@ -202,32 +201,18 @@ impl PyRow {
             .filter(|o| r.object(*o).is_some_and(|c| std::sync::Arc::ptr_eq(c, &cell.cell)))
     }
 
-    #[pyo3(signature = (order, frames, geometry, *, overwrite=false, created_at=None, created_by=None,
-        last_edited_at=None, last_edited_by=None, confidence=None, manual_annotation=None))]
-    #[allow(clippy::too_many_arguments)]
+    #[pyo3(signature = (order, frames, geometry, meta, *, overwrite=false))]
     fn object_set_frames(
         &self,
         py: Python<'_>,
         order: u64,
         frames: Vec<Frame>,
         geometry: &Bound<'_, PyAny>,
+        meta: MetaArgs<'_>,
         overwrite: bool,
-        created_at: Option<i64>,
-        created_by: Option<String>,
-        last_edited_at: Option<i64>,
-        last_edited_by: Option<String>,
-        confidence: Option<&Bound<'_, PyAny>>,
-        manual_annotation: Option<bool>,
     ) -> PyResult<()> {
         let g = geometry_arg(geometry)?;
-        let update = MetaUpdate {
-            created_at,
-            created_by,
-            last_edited_at,
-            last_edited_by,
-            confidence: confidence_arg(confidence)?,
-            manual_annotation,
-        };
+        let update = meta.into_update()?;
         self.inner
             .lock()
             .object_set_frames(order, &frames, &g, &update, overwrite, now_secs())

@@ -8,9 +8,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from labelrow import _core
-from labelrow._util import check_email, compiled_for_element, short_uuid_str, to_epoch, utc_datetime
+from labelrow._util import compiled_for_element, short_uuid_str, to_epoch
 from labelrow.exceptions import LabelRowError, LabelRowKeyError, LabelRowRuntimeError, LabelRowValueError
 from labelrow.objects._attribute_tree import decode_answer, encode_answer, infer_attribute, reachable, tree_of
+from labelrow.objects._meta import MetaProperty
 from labelrow.objects.attributes import Attribute
 from labelrow.objects.frames import Frames, Range, Ranges, frames_class_to_frames_list, frames_to_ranges
 
@@ -114,55 +115,15 @@ class ClassificationInstance:
     def _meta(self) -> tuple:
         return self._cell.meta()
 
-    @property
-    def created_at(self) -> datetime:
-        return utc_datetime(self._meta()[0])
+    def _set_meta(self, name: str, value: Any) -> None:
+        self._cell.set_meta_field(name, value)
 
-    @created_at.setter
-    def created_at(self, value: datetime) -> None:
-        self._cell.set_meta_field("created_at", to_epoch(value))
-
-    @property
-    def created_by(self) -> str | None:
-        return self._meta()[1]
-
-    @created_by.setter
-    def created_by(self, value: str | None) -> None:
-        check_email(value)
-        self._cell.set_meta_field("created_by", value)
-
-    @property
-    def last_edited_at(self) -> datetime:
-        return utc_datetime(self._meta()[2])
-
-    @last_edited_at.setter
-    def last_edited_at(self, value: datetime) -> None:
-        self._cell.set_meta_field("last_edited_at", to_epoch(value))
-
-    @property
-    def last_edited_by(self) -> str | None:
-        return self._meta()[3]
-
-    @last_edited_by.setter
-    def last_edited_by(self, value: str | None) -> None:
-        check_email(value)
-        self._cell.set_meta_field("last_edited_by", value)
-
-    @property
-    def confidence(self) -> float:
-        return self._meta()[4]
-
-    @confidence.setter
-    def confidence(self, value: float) -> None:
-        self._cell.set_meta_field("confidence", value)
-
-    @property
-    def manual_annotation(self) -> bool:
-        return self._meta()[5]
-
-    @manual_annotation.setter
-    def manual_annotation(self, value: bool) -> None:
-        self._cell.set_meta_field("manual_annotation", value)
+    created_at = MetaProperty()
+    created_by = MetaProperty()
+    last_edited_at = MetaProperty()
+    last_edited_by = MetaProperty()
+    confidence = MetaProperty()
+    manual_annotation = MetaProperty()
 
     # ---- frames -----------------------------------------------------------------------------------------------
 
@@ -343,29 +304,15 @@ class ClassificationInstance:
                 )
             return ci
 
-        @property
-        def created_at(self) -> datetime:
-            return self._check().created_at
+        def _meta(self) -> tuple:
+            return self._check()._meta()
 
-        @property
-        def created_by(self) -> str | None:
-            return self._check().created_by
-
-        @property
-        def last_edited_at(self) -> datetime:
-            return self._check().last_edited_at
-
-        @property
-        def last_edited_by(self) -> str | None:
-            return self._check().last_edited_by
-
-        @property
-        def confidence(self) -> float:
-            return self._check().confidence
-
-        @property
-        def manual_annotation(self) -> bool:
-            return self._check().manual_annotation
+        created_at = MetaProperty(readonly=True)
+        created_by = MetaProperty(readonly=True)
+        last_edited_at = MetaProperty(readonly=True)
+        last_edited_by = MetaProperty(readonly=True)
+        confidence = MetaProperty(readonly=True)
+        manual_annotation = MetaProperty(readonly=True)
 
         @property
         def reviews(self) -> list[dict] | None:

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from labelrow import _core
-from labelrow._util import check_email, compiled_for_element, short_uuid_str, to_epoch, utc_datetime
+from labelrow._util import compiled_for_element, short_uuid_str, to_epoch
 from labelrow.exceptions import LabelRowError, LabelRowKeyError
 from labelrow.objects._attribute_tree import (
     answers_equal,
@@ -20,6 +20,7 @@ from labelrow.objects._attribute_tree import (
     reachable,
     tree_of,
 )
+from labelrow.objects._meta import MetaProperty
 from labelrow.objects.attributes import Attribute, ChecklistAttribute
 from labelrow.objects.coordinates import (
     NON_GEOMETRIC_COORDINATES,
@@ -167,9 +168,9 @@ class ObjectInstance:
         }
         order = self._row_order()
         if order is not None and self._parent is not None:
-            self._parent._store.object_set_frames(order, frame_list, geometry, overwrite=overwrite, **meta)
+            self._parent._store.object_set_frames(order, frame_list, geometry, meta, overwrite=overwrite)
         else:
-            self._cell.set_frames(frame_list, geometry, overwrite=overwrite, bound=self._bound(), **meta)
+            self._cell.set_frames(frame_list, geometry, meta, overwrite=overwrite, bound=self._bound())
             if self._parent is not None:
                 # Still pointing at a row that no longer lists it: the row registers the frames for its hash.
                 self._parent._stray_frames.setdefault(self.object_hash, set()).update(frame_list)
@@ -365,7 +366,7 @@ class ObjectInstance:
                 raise LabelRowError(_NOT_ON_FRAME)
             return meta
 
-        def _set(self, name: str, value: Any) -> None:
+        def _set_meta(self, name: str, value: Any) -> None:
             self._meta()
             self._object_instance._cell.set_meta_field(self._frame, name, value)
 
@@ -381,59 +382,13 @@ class ObjectInstance:
             self._meta()
             self._object_instance.set_for_frames(coordinates, self._frame, overwrite=True)
 
-        @property
-        def created_at(self) -> datetime:
-            return utc_datetime(self._meta()[0])
-
-        @created_at.setter
-        def created_at(self, value: datetime) -> None:
-            self._set("created_at", to_epoch(value))
-
-        @property
-        def created_by(self) -> str | None:
-            return self._meta()[1]
-
-        @created_by.setter
-        def created_by(self, value: str | None) -> None:
-            check_email(value)
-            self._set("created_by", value)
-
-        @property
-        def last_edited_at(self) -> datetime:
-            return utc_datetime(self._meta()[2])
-
-        @last_edited_at.setter
-        def last_edited_at(self, value: datetime) -> None:
-            self._set("last_edited_at", to_epoch(value))
-
-        @property
-        def last_edited_by(self) -> str | None:
-            return self._meta()[3]
-
-        @last_edited_by.setter
-        def last_edited_by(self, value: str | None) -> None:
-            check_email(value)
-            self._set("last_edited_by", value)
-
-        @property
-        def confidence(self) -> float:
-            return self._meta()[4]
-
-        @confidence.setter
-        def confidence(self, value: float) -> None:
-            self._set("confidence", value)
-
-        @property
-        def manual_annotation(self) -> bool:
-            return self._meta()[5]
-
-        @manual_annotation.setter
-        def manual_annotation(self, value: bool) -> None:
-            self._set("manual_annotation", value)
-
-        @property
-        def is_deleted(self) -> bool | None:
-            return self._meta()[6]
+        created_at = MetaProperty()
+        created_by = MetaProperty()
+        last_edited_at = MetaProperty()
+        last_edited_by = MetaProperty()
+        confidence = MetaProperty()
+        manual_annotation = MetaProperty()
+        is_deleted = MetaProperty(readonly=True)
 
         @property
         def reviews(self) -> list[dict] | None:

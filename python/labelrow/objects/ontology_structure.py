@@ -9,6 +9,7 @@ from typing import Any
 from labelrow.exceptions import EncordException, OntologyError, OntologyTypeError, OntologyValueError
 from labelrow.objects.classification import Classification, OntologyClassificationLevel
 from labelrow.objects.common import Shape
+from labelrow.objects.constants import AVAILABLE_COLORS
 from labelrow.objects.ontology_element import (
     OntologyElement,
     OntologyElementT,
@@ -24,37 +25,6 @@ from labelrow.objects.ontology_element import (
 )
 from labelrow.objects.ontology_object import Object
 from labelrow.objects.skeleton_template import SkeletonTemplate
-
-#: Colours handed out to new objects, in order (the next one follows the last object's colour).
-AVAILABLE_COLORS: tuple[str, ...] = (
-    "#D33115",
-    "#E27300",
-    "#16406C",
-    "#FE9200",
-    "#FCDC00",
-    "#DBDF00",
-    "#A4DD00",
-    "#68CCCA",
-    "#73D8FF",
-    "#AEA1FF",
-    "#FCC400",
-    "#B0BC00",
-    "#68BC00",
-    "#16A5A5",
-    "#009CE0",
-    "#7B64FF",
-    "#FA28FF",
-    "#B3B3B3",
-    "#9F0500",
-    "#C45100",
-    "#FB9E00",
-    "#808900",
-    "#194D33",
-    "#0C797D",
-    "#0062B1",
-    "#653294",
-    "#AB149E",
-)
 
 
 def _next_color(objects: list[Object]) -> str:
