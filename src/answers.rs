@@ -191,38 +191,51 @@ impl DynamicAnswers {
             .retain(|e| e.attr != attr || only.is_some_and(|v| *v != e.value));
     }
 
-    /// Applies the dynamic checklist entries of one attribute as the reference's parser does: per frame, the
-    /// union of the options of every entry covering it, inserted in ascending frame order (so the answers are
-    /// ordered by the first frame they hold). Frames whose union is empty get no answer.
-    pub fn set_checklist_union(&mut self, attr: usize, items: &[(Vec<usize>, RangeSet)]) {
-        let mut points: Vec<Frame> = Vec::new();
-        for (_, r) in items {
-            for &(s, e) in r.ranges() {
-                points.push(s);
-                points.push(e.saturating_add(1));
-            }
+    /// Applies the dynamic checklist entries of one attribute (`(options, start, end)` per range) the way the
+    /// reference's parser does: a sweep over the range edges (sorted by frame; ties keep input order) cuts the
+    /// frames into segments holding the options of the entries open there, and each segment is then set in
+    /// turn. Where one range ends on the frame the next begins, that frame goes to the later segment.
+    pub fn set_checklist_sweep(&mut self, attr: usize, items: &[(Vec<usize>, Frame, Frame)]) {
+        let mut by_start: Vec<&(Vec<usize>, Frame, Frame)> = items.iter().collect();
+        by_start.sort_by_key(|it| it.1);
+        let mut edges: Vec<(Frame, bool, &[usize])> = Vec::with_capacity(2 * items.len());
+        for it in by_start {
+            edges.push((it.1, true, &it.0));
+            edges.push((it.2, false, &it.0));
         }
-        points.sort_unstable();
-        points.dedup();
-        for w in points.windows(2) {
-            let (start, end) = (w[0], w[1] - 1);
-            let mut union: Vec<usize> = Vec::new();
-            for (opts, r) in items {
-                if r.contains(start) {
-                    for o in opts {
-                        if !union.contains(o) {
-                            union.push(*o);
-                        }
+        edges.sort_by_key(|e| e.0);
+        let mut segments: Vec<((Frame, Frame), Vec<usize>)> = Vec::new();
+        let (mut prev, mut prev_closed) = (0, false);
+        let mut open: Vec<usize> = Vec::new();
+        for (frame, is_start, options) in edges {
+            let (start, end, next) = if is_start {
+                let mut next = open.clone();
+                next.extend(options.iter().filter(|o| !open.contains(o)));
+                let end = frame - Frame::from(!open.is_empty());
+                prev_closed = false;
+                (prev, end, next)
+            } else {
+                let start = prev + Frame::from(prev_closed);
+                prev_closed = true;
+                (
+                    start,
+                    frame,
+                    open.iter().copied().filter(|o| !options.contains(o)).collect(),
+                )
+            };
+            if !open.is_empty() {
+                match segments.iter_mut().find(|(k, _)| *k == (start, end)) {
+                    Some((_, opts)) => {
+                        opts.extend(open.iter().filter(|o| !opts.contains(o)).copied().collect::<Vec<_>>())
                     }
+                    None => segments.push(((start, end), open.clone())),
                 }
             }
-            if !union.is_empty() {
-                self.set(
-                    attr,
-                    AnswerValue::Checklist(union),
-                    &RangeSet::from_ranges([(start, end)]),
-                );
-            }
+            open = next;
+            prev = frame;
+        }
+        for ((s, e), opts) in segments {
+            self.set(attr, AnswerValue::Checklist(opts), &RangeSet::from_ranges([(s, e)]));
         }
     }
 

@@ -254,6 +254,9 @@ impl Builder<'_, '_> {
                     let fpath = format!("{lpath}[{fkey:?}]");
                     let f = frame_number(&Value::String(fkey.clone()), &fpath)?;
                     let objs = req(fval, "objects", &fpath)?;
+                    if let Some(meta) = fval.get("metadata").filter(|m| !m.is_null()) {
+                        check_slice_metadata(meta, &format!("{fpath}.metadata"))?;
+                    }
                     self.frame_objects(f, objs, &format!("{fpath}.objects"))?;
                 }
             }
@@ -271,8 +274,15 @@ impl Builder<'_, '_> {
     fn frame_object(&mut self, frame: Frame, e: &Value, path: &str) -> Result<()> {
         as_map(e, path)?;
         let hash = req_str(e, "objectHash", path)?;
-        let feature_hash = req_str(e, "featureHash", path)?;
-        let feature = self.ctx.onto.object(feature_hash).map_err(|err| err.at(path))?;
+        // Only an object's first entry says which ontology object it is; later entries' featureHash is not read
+        // (as in the reference).
+        let feature = match self.row.object_order(hash) {
+            Some(_) => None,
+            None => {
+                let feature_hash = req_str(e, "featureHash", path)?;
+                Some(self.ctx.onto.object(feature_hash).map_err(|err| err.at(path))?)
+            }
+        };
         if e.get("event").is_some_and(|v| !v.is_null()) {
             return Err(LabelError::label_row(format!(
                 "{path}: the `event` key is only allowed on event-based (continuous scene) rows"
@@ -335,7 +345,7 @@ impl Builder<'_, '_> {
                 order
             }
             None => {
-                let data = ObjectData::new(hash.to_owned(), self.ctx.onto.clone(), feature);
+                let data = ObjectData::new(hash.to_owned(), self.ctx.onto.clone(), feature.unwrap_or_default());
                 data.check_shape(&geometry).map_err(|err| err.at(path))?;
                 self.row.add_object(Arc::new(Mutex::new(data)), false)?
             }
@@ -397,7 +407,16 @@ impl Builder<'_, '_> {
             let onto = o.onto.clone();
             let feature = o.feature;
             let bound = self.row.frame_bound();
-            for (i, a) in as_list(answers, &format!("{path}.classifications"))?.iter().enumerate() {
+            // Image-group answers are applied once per image the object is on (as the reference reads them per
+            // data unit); repeating is harmless for static answers but re-orders dynamic ones.
+            let repeats = if dt == DataType::ImgGroup {
+                o.frames.len().max(1)
+            } else {
+                1
+            };
+            for (i, a) in std::iter::repeat_n(as_list(answers, &format!("{path}.classifications"))?, repeats)
+                .flat_map(|list| list.iter().enumerate())
+            {
                 let apath = format!("{path}.classifications[{i}]");
                 let attr = answer_attribute(&onto, &onto.objects[feature], a, &apath)?;
                 let Some(value) = answer_value(&onto, attr, a, &apath, AnswerOwner::Object)? else {
@@ -409,7 +428,7 @@ impl Builder<'_, '_> {
                 } else if let (AnswerValue::Checklist(new), Some(old)) = (&value, o.static_answers.get(attr)) {
                     // A checklist split over several entries (as the editor writes it) is merged.
                     let mut merged = match &old.value {
-                        AnswerValue::Checklist(v) => v.clone(),
+                        AnswerValue::Checklist(v) if i > 0 => v.clone(),
                         _ => Vec::new(),
                     };
                     merged.extend(new.iter().filter(|x| !merged.contains(x)).copied().collect::<Vec<_>>());
@@ -454,14 +473,16 @@ impl Builder<'_, '_> {
                 if onto.attrs[attr].kind == AttrKind::Checklist && onto.attrs[attr].dynamic {
                     let mut items = Vec::with_capacity(entries.len());
                     for (apath, a) in &entries {
-                        let ranges = answer_ranges(a, apath, bound)?;
+                        answer_ranges(a, apath, bound)?;
                         if let Some(AnswerValue::Checklist(opts)) =
                             answer_value(&onto, attr, a, apath, AnswerOwner::Object)?
                         {
-                            items.push((opts, ranges));
+                            for (s, e) in raw_ranges(req(a, "range", apath)?, &format!("{apath}.range"))? {
+                                items.push((opts.clone(), s, e));
+                            }
                         }
                     }
-                    o.dynamic_answers.set_checklist_union(attr, &items);
+                    o.dynamic_answers.set_checklist_sweep(attr, &items);
                     continue;
                 }
                 for (apath, a) in entries {
@@ -550,9 +571,33 @@ impl Builder<'_, '_> {
     }
 }
 
+/// A frame's `metadata` is read as DICOM slice metadata (and never written back): the reference validates it.
+fn check_slice_metadata(meta: &Value, path: &str) -> Result<()> {
+    let bad = |what: &str| LabelError::encord(format!("{path}: invalid DICOM slice metadata: {what}"));
+    let m = meta.as_object().ok_or_else(|| bad("expected a dict"))?;
+    for key in ["dicom_instance_uid", "file_uri"] {
+        if m.get(key).is_none_or(|v| !v.is_string()) {
+            return Err(bad(&format!("'{key}' must be a string")));
+        }
+    }
+    for key in ["width", "height"] {
+        if m.get(key).is_none_or(|v| v.as_i64().is_none()) {
+            return Err(bad(&format!("'{key}' must be an integer")));
+        }
+    }
+    match m.get("multiframe_frame_number") {
+        Some(Value::Null) => Ok(()),
+        Some(v) if v.as_i64().is_some() => Ok(()),
+        _ => Err(bad("'multiframe_frame_number' must be an integer or null")),
+    }
+}
+
 fn set_dynamic(o: &mut ObjectData, attr: usize, value: AnswerValue, ranges: &RangeSet) {
     match value {
-        AnswerValue::Checklist(opts) => o.dynamic_answers.set_checklist_union(attr, &[(opts, ranges.clone())]),
+        AnswerValue::Checklist(opts) => {
+            let items: Vec<_> = ranges.ranges().iter().map(|&(s, e)| (opts.clone(), s, e)).collect();
+            o.dynamic_answers.set_checklist_sweep(attr, &items);
+        }
         v => o.dynamic_answers.set(attr, v, ranges),
     }
 }
@@ -654,8 +699,8 @@ fn answer_value(
     }))
 }
 
-/// `[[s, e], ...]` (also accepts a single `[s, e]` pair list) as a normalised set.
-pub fn parse_ranges(v: &Value, path: &str) -> Result<RangeSet> {
+/// `[[s, e], ...]` as given (not merged or sorted).
+fn raw_ranges(v: &Value, path: &str) -> Result<Vec<(Frame, Frame)>> {
     let list = as_list(v, path)?;
     let mut out = Vec::with_capacity(list.len());
     for (i, r) in list.iter().enumerate() {
@@ -665,7 +710,12 @@ pub fn parse_ranges(v: &Value, path: &str) -> Result<RangeSet> {
             _ => return Err(LabelError::value(format!("{rpath}: a range must be [start, end]"))),
         }
     }
-    Ok(RangeSet::from_ranges(out))
+    Ok(out)
+}
+
+/// `[[s, e], ...]` as a normalised set.
+pub fn parse_ranges(v: &Value, path: &str) -> Result<RangeSet> {
+    Ok(RangeSet::from_ranges(raw_ranges(v, path)?))
 }
 
 fn answer_ranges(a: &Value, path: &str, bound: Option<i64>) -> Result<RangeSet> {

@@ -1,17 +1,12 @@
 //! End-to-end tests of the Rust core (no Python): parse → store → export on small inline label rows, the
-//! exact output shape, parse errors, and the store / answer APIs. Randomised tests are in rust_core_random.rs.
+//! exact output shape (checked against encord 0.1.211) and parse errors. Store / answer API tests are in
+//! rust_core_store.rs, randomised tests in rust_core_random.rs.
 
 mod common;
 
-use std::sync::Arc;
-
 use common::*;
-use labelrow::answers::{AnswerValue, DynamicAnswers};
 use labelrow::dates::format_timestamp;
 use labelrow::error::ErrorKind;
-use labelrow::instance::ClassificationData;
-use labelrow::ranges::RangeSet;
-use parking_lot::Mutex;
 use serde_json::Value;
 
 fn now_str() -> String {
@@ -41,9 +36,11 @@ const VIDEO_EXPORT: &str = r##"{"label_hash":"LH","branch_name":"main","created_
    "featureHash":"CFLAGS","spaces":{},"range":[],"createdBy":null,"createdAt":"NOW","lastEditedBy":null,"lastEditedAt":"NOW",
    "confidence":1.0,"manualAnnotation":true}},
 "object_actions":{"objA":{"actions":[
+ {"name":"Tags","value":"tags","featureHash":"TAGS","answers":[{"name":"T2","value":"t2","featureHash":"T2"}],
+   "manualAnnotation":true,"dynamic":true,"range":[[6,10]],"shouldPropagate":false},
  {"name":"Tags","value":"tags","featureHash":"TAGS","answers":[{"name":"T1","value":"t1","featureHash":"T1"},
    {"name":"T2","value":"t2","featureHash":"T2"},{"name":"T3","value":"t3","featureHash":"T3"}],"manualAnnotation":true,
-   "dynamic":true,"range":[[3,3]],"shouldPropagate":false},
+   "dynamic":true,"range":[[3,5]],"shouldPropagate":false},
  {"name":"Tags","value":"tags","featureHash":"TAGS","answers":[{"name":"T1","value":"t1","featureHash":"T1"},
    {"name":"T3","value":"t3","featureHash":"T3"}],"manualAnnotation":true,"dynamic":true,"range":[[2,2]],"shouldPropagate":false},
  {"name":"Speed","value":"speed","featureHash":"SPEED","answers":5,"manualAnnotation":true,"dynamic":true,"range":[[2,2]],
@@ -112,7 +109,9 @@ fn object_actions_flip_on_every_round_trip() {
     let e2 = round(&e1);
     let names = |e: &Value| -> Vec<String> {
         let a = e["object_actions"]["objA"]["actions"].as_array().unwrap();
-        a.iter().map(|x| format!("{}{}", x["featureHash"], x["answers"])).collect()
+        a.iter()
+            .map(|x| format!("{}{}", x["featureHash"], x["answers"]))
+            .collect()
     };
     let (n1, mut n2) = (names(&e1), names(&e2));
     assert_eq!(n1.len(), 3);
@@ -145,7 +144,16 @@ fn image_export_details() {
     let u = &e["data_units"]["IMG"];
     assert_eq!(
         keys(u),
-        ["data_hash", "data_title", "data_link", "data_type", "data_sequence", "width", "height", "labels"]
+        [
+            "data_hash",
+            "data_title",
+            "data_link",
+            "data_type",
+            "data_sequence",
+            "width",
+            "height",
+            "labels"
+        ]
     );
     assert_eq!(text(&u["data_sequence"]), "0");
     let objs = &u["labels"]["objects"];
@@ -170,19 +178,33 @@ fn img_group_export_details() {
     let (u1, u0) = (&e["data_units"]["U1"], &e["data_units"]["U0"]);
     assert_eq!(
         keys(u1),
-        ["data_hash", "data_title", "data_link", "data_type", "data_sequence", "width", "height", "labels"]
+        [
+            "data_hash",
+            "data_title",
+            "data_link",
+            "data_type",
+            "data_sequence",
+            "width",
+            "height",
+            "labels"
+        ]
     );
     assert_eq!(u1["data_sequence"], Value::from("1"));
     assert_eq!(u0["data_sequence"], Value::from("0"));
     assert_eq!(u1["data_link"], Value::Null);
     let hashes = |u: &Value| -> Vec<String> {
         let objs = u["labels"]["objects"].as_array().unwrap();
-        objs.iter().map(|o| o["objectHash"].as_str().unwrap().to_owned()).collect()
+        objs.iter()
+            .map(|o| o["objectHash"].as_str().unwrap().to_owned())
+            .collect()
     };
     assert_eq!(hashes(u1), ["p2"]);
     assert_eq!(hashes(u0), ["p2", "p1"], "row order (p2 seen first), not input order");
     assert_eq!(keys(&e["object_answers"]), ["p2", "p1"]);
-    assert_eq!(text(&e["object_answers"]["p1"]), r#"{"classifications":[],"objectHash":"p1","objectNumber":0}"#);
+    assert_eq!(
+        text(&e["object_answers"]["p1"]),
+        r#"{"classifications":[],"objectHash":"p1","objectNumber":0}"#
+    );
 }
 
 #[test]
@@ -191,17 +213,39 @@ fn video_export_structure() {
     assert_eq!(
         keys(&e),
         [
-            "label_hash", "branch_name", "created_at", "last_edited_at", "data_hash", "dataset_hash",
-            "dataset_title", "data_title", "data_type", "annotation_task_status", "is_shadow_data",
-            "object_answers", "classification_answers", "object_actions", "label_status", "data_units", "spaces"
+            "label_hash",
+            "branch_name",
+            "created_at",
+            "last_edited_at",
+            "data_hash",
+            "dataset_hash",
+            "dataset_title",
+            "data_title",
+            "data_type",
+            "annotation_task_status",
+            "is_shadow_data",
+            "object_answers",
+            "classification_answers",
+            "object_actions",
+            "label_status",
+            "data_units",
+            "spaces"
         ]
     );
     let u = &e["data_units"]["DH"];
     assert_eq!(
         keys(u),
         [
-            "data_hash", "data_title", "data_link", "data_type", "data_sequence", "width", "height", "labels",
-            "data_duration", "data_fps"
+            "data_hash",
+            "data_title",
+            "data_link",
+            "data_type",
+            "data_sequence",
+            "width",
+            "height",
+            "labels",
+            "data_duration",
+            "data_fps"
         ]
     );
     assert_eq!(keys(&u["labels"]), ["2", "3", "10"]);
@@ -209,16 +253,35 @@ fn video_export_structure() {
     assert_eq!(
         keys(a10),
         [
-            "name", "color", "shape", "value", "createdAt", "createdBy", "confidence", "objectHash", "featureHash",
-            "manualAnnotation", "lastEditedAt", "lastEditedBy", "boundingBox"
+            "name",
+            "color",
+            "shape",
+            "value",
+            "createdAt",
+            "createdBy",
+            "confidence",
+            "objectHash",
+            "featureHash",
+            "manualAnnotation",
+            "lastEditedAt",
+            "lastEditedBy",
+            "boundingBox"
         ]
     );
     assert!(a10["confidence"].is_u64(), "confidence 1 stays an int");
     assert_eq!(text(&u["labels"]["2"]["objects"][1]["confidence"]), "1.0");
     assert_eq!(u["labels"]["2"]["objects"][1]["createdBy"], Value::Null);
     assert!(!keys(&u["labels"]["2"]["objects"][1]).contains(&"lastEditedBy"));
-    assert_eq!(keys(&e["classification_answers"]), ["c1", "g1"], "no-range and no-featureHash entries dropped");
-    assert_eq!(keys(&e["object_answers"]), ["objB", "objA"], "orphans dropped, row order");
+    assert_eq!(
+        keys(&e["classification_answers"]),
+        ["c1", "g1"],
+        "no-range and no-featureHash entries dropped"
+    );
+    assert_eq!(
+        keys(&e["object_answers"]),
+        ["objB", "objA"],
+        "orphans dropped, row order"
+    );
     assert_eq!(keys(&e["object_actions"]), ["objA"]);
 }
 
@@ -273,11 +336,19 @@ fn missing_required_keys_name_the_path() {
     let p = r#"label_row.data_units["DH"].labels["3"].objects[0].boundingBox: missing required key 'h'"#;
     assert_kind(&e, ErrorKind::Key, p);
     let e = parse_err(VIDEO, |v| remove(&mut v["data_units"]["DH"], "data_link"));
-    assert_kind(&e, ErrorKind::Key, r#"label_row.data_units["DH"]: missing required key 'data_link'"#);
+    assert_kind(
+        &e,
+        ErrorKind::Key,
+        r#"label_row.data_units["DH"]: missing required key 'data_link'"#,
+    );
     let e = parse_err(VIDEO, |v| remove(&mut v["data_units"]["DH"]["labels"]["3"], "objects"));
     assert_kind(&e, ErrorKind::Key, r#"labels["3"]: missing required key 'objects'"#);
     let e = parse_err(VIDEO, |v| remove(&mut v["object_answers"]["objA"], "classifications"));
-    assert_kind(&e, ErrorKind::Key, r#"label_row.object_answers["objA"]: missing required key 'classifications'"#);
+    assert_kind(
+        &e,
+        ErrorKind::Key,
+        r#"label_row.object_answers["objA"]: missing required key 'classifications'"#,
+    );
     let e = parse_err(VIDEO, |v| {
         remove(&mut v["classification_answers"]["c1"], "classificationHash")
     });
@@ -286,20 +357,43 @@ fn missing_required_keys_name_the_path() {
 
 #[test]
 fn feature_hash_errors() {
-    let e = parse_err(VIDEO, |v| frame_obj(v, "3", 0)["featureHash"] = Value::from("XXX"));
+    // objA first appears on frame "10" (its second entry there): its featureHash is looked up.
+    let e = parse_err(VIDEO, |v| frame_obj(v, "10", 1)["featureHash"] = Value::from("XXX"));
     assert_kind(&e, ErrorKind::Ontology, "XXX");
     for wrong in ["COL", "CWEATHER", "RED"] {
-        let e = parse_err(VIDEO, |v| frame_obj(v, "3", 0)["featureHash"] = Value::from(wrong));
+        let e = parse_err(VIDEO, |v| frame_obj(v, "10", 1)["featureHash"] = Value::from(wrong));
         assert_kind(&e, ErrorKind::Type, wrong);
     }
-    let e = parse_err(VIDEO, |v| v["classification_answers"]["c1"]["featureHash"] = Value::from("OBOX"));
+    let e = parse_err(VIDEO, |v| {
+        v["classification_answers"]["c1"]["featureHash"] = Value::from("OBOX")
+    });
     assert_kind(&e, ErrorKind::Type, "OBOX");
     let e = parse_err(VIDEO, |v| {
         v["object_answers"]["objA"]["classifications"][0]["featureHash"] = Value::from("WEATHER")
     });
     assert_kind(&e, ErrorKind::LabelRow, "Attribute with id [WEATHER] does not exist");
-    let e = parse_err(VIDEO, |v| frame_obj(v, "3", 0)["featureHash"] = Value::from("OPOLY"));
+    let e = parse_err(VIDEO, |v| frame_obj(v, "10", 1)["featureHash"] = Value::from("OPOLY"));
     assert_kind(&e, ErrorKind::LabelRow, "Expected coordinates");
+    // On a later frame the coordinates must still fit the object's shape.
+    let e = parse_err(VIDEO, |v| *frame_obj(v, "3", 0) = point("objA"));
+    assert_kind(&e, ErrorKind::LabelRow, "Expected coordinates");
+}
+
+#[test]
+fn later_frames_ignore_feature_hash() {
+    let want = text(&round(&json(VIDEO)));
+    for fh in [Some("XXX"), Some("COL"), Some("CWEATHER"), Some("OPOLY"), None] {
+        let mut v = json(VIDEO);
+        let o = frame_obj(&mut v, "3", 0);
+        match fh {
+            Some(h) => o["featureHash"] = Value::from(h),
+            None => remove(o, "featureHash"),
+        }
+        match parse(&v) {
+            Ok(row) => assert!(text(&export(&row)) == want, "featureHash {fh:?}: output differs"),
+            Err(e) => panic!("featureHash {fh:?}: {e:?}"),
+        }
+    }
 }
 
 fn add_frame(v: &mut Value, key: &str, obj: Value) {
@@ -322,7 +416,11 @@ fn frame_bounds() {
         add_frame(v, "25", point("late"));
         add_frame(v, "26", point("late"));
     });
-    assert_kind(&e, ErrorKind::LabelRow, "The supplied frame of `26` is not within the acceptable bounds of `0` to `20`");
+    assert_kind(
+        &e,
+        ErrorKind::LabelRow,
+        "The supplied frame of `26` is not within the acceptable bounds of `0` to `20`",
+    );
     assert!(e.message.contains(r#"labels["26"].objects[0]"#), "{}", e.message);
     let e = parse_err(VIDEO, |v| {
         let mut o = frame_obj(v, "3", 0).clone();
@@ -353,7 +451,9 @@ fn bad_coordinates_and_rle() {
         });
         assert_kind(&e, ErrorKind::LabelRow, "bitmask.rleString");
     }
-    let e = parse_err(IMAGE, |v| remove(&mut v["data_units"]["IMG"]["labels"]["objects"][1]["bitmask"], "top"));
+    let e = parse_err(IMAGE, |v| {
+        remove(&mut v["data_units"]["IMG"]["labels"]["objects"][1]["bitmask"], "top")
+    });
     assert_kind(&e, ErrorKind::Encord, "top");
 }
 
@@ -378,172 +478,90 @@ fn unknown_data_type_and_spaces() {
 
 #[test]
 fn overlapping_classifications() {
-    let e = parse_err(VIDEO, |v| v["classification_answers"]["c2"]["range"] = serde_json::json!([[5, 9], [3, 3]]));
-    assert_kind(&e, ErrorKind::LabelRow, "overlapping frames on the ranges [(3:3), (7:7)]");
-    assert!(e.message.starts_with(r#"label_row.classification_answers["c2"]"#), "{}", e.message);
+    let e = parse_err(VIDEO, |v| {
+        v["classification_answers"]["c2"]["range"] = serde_json::json!([[5, 9], [3, 3]])
+    });
+    assert_kind(
+        &e,
+        ErrorKind::LabelRow,
+        "overlapping frames on the ranges [(3:3), (7:7)]",
+    );
+    assert!(
+        e.message.starts_with(r#"label_row.classification_answers["c2"]"#),
+        "{}",
+        e.message
+    );
     let mut v = json(VIDEO);
     v["classification_answers"]["c2"]["range"] = serde_json::json!([[4, 6], [8, 30]]);
     let e = round(&v);
-    assert_eq!(text(&e["classification_answers"]["c2"]["range"]), "[[4,6],[8,30]]", "no bound check");
+    assert_eq!(
+        text(&e["classification_answers"]["c2"]["range"]),
+        "[[4,6],[8,30]]",
+        "no bound check"
+    );
     let e = parse_err(VIDEO, |v| {
         let g = v["classification_answers"]["g1"].clone();
         let mut g2 = g;
         g2["classificationHash"] = Value::from("g2");
-        v["classification_answers"].as_object_mut().unwrap().insert("g2".into(), g2);
+        v["classification_answers"]
+            .as_object_mut()
+            .unwrap()
+            .insert("g2".into(), g2);
     });
     assert_kind(&e, ErrorKind::LabelRow, "already added globally");
 }
 
-// ---- RowStore classification API --------------------------------------------------------------------------------
+// ---- dynamic checklists on parse ---------------------------------------------------------------------------------
 
-fn classification(row: &labelrow::row::RowStore, hash: &str, fh: &str, ranges: &[(i64, i64)]) -> Arc<Mutex<ClassificationData>> {
-    let feature = row.onto.classification(fh).unwrap();
-    let mut c = ClassificationData::new(hash.into(), row.onto.clone(), feature, false, NOW);
-    c.ranges = RangeSet::from_ranges(ranges.iter().copied());
-    Arc::new(Mutex::new(c))
-}
-
-fn rs(r: &[(i64, i64)]) -> RangeSet {
-    RangeSet::from_ranges(r.iter().copied())
-}
-
-#[test]
-fn add_classification_overlap_rule_and_force() {
-    let mut row = empty_store(20);
-    let a = row.add_classification(classification(&row, "a", "CWEATHER", &[(0, 4)]), false).unwrap();
-    let e = row
-        .add_classification(classification(&row, "b", "CWEATHER", &[(3, 6), (9, 9)]), false)
-        .unwrap_err();
-    assert_kind(&e, ErrorKind::LabelRow, "overlapping frames on the ranges [(3:4)]");
-    assert!(row.classification_order("b").is_none(), "a refused add changes nothing");
-    let e = row.add_classification(classification(&row, "a", "CWEATHER", &[(10, 11)]), false).unwrap_err();
-    assert_kind(&e, ErrorKind::LabelRow, "already previously added");
-    let b = row.add_classification(classification(&row, "b", "CWEATHER", &[(3, 6)]), true).unwrap();
-    assert!(b > a);
-    assert_eq!(row.claimed_overlap("CWEATHER", &rs(&[(0, 20)])).ranges(), &[(0, 6)]);
-    assert!(row.claimed_overlap("CFLAGS", &rs(&[(0, 20)])).is_empty());
-    // Another ontology classification does not conflict.
-    row.add_classification(classification(&row, "g", "CFLAGS", &[(0, 0)]), false).unwrap();
-    let e = row.add_classification(classification(&row, "g2", "CFLAGS", &[]), false).unwrap_err();
-    assert_kind(&e, ErrorKind::LabelRow, "already added globally");
-    row.add_classification(classification(&row, "g2", "CFLAGS", &[]), true).unwrap();
-    assert!(row.classification_order("g").is_none(), "force replaces the global instance");
-    // Removing an instance frees its frames.
-    row.remove_classification(b);
-    assert!(row.claimed_overlap("CWEATHER", &rs(&[(5, 6)])).is_empty());
-    row.add_classification(classification(&row, "c", "CWEATHER", &[(5, 8)]), false).unwrap();
-    let hashes: Vec<String> = row.classifications().map(|(_, c)| c.lock().hash.clone()).collect();
-    assert_eq!(hashes, ["a", "g2", "c"]);
-    assert_eq!(row.filter_classifications(Some("CWEATHER"), Some(&rs(&[(4, 5)]))).len(), 2);
-}
-
-#[test]
-fn classification_set_frames_rules() {
-    let mut row = empty_store(20);
-    let a = row.add_classification(classification(&row, "a", "CWEATHER", &[(0, 4)]), false).unwrap();
-    let b = row.add_classification(classification(&row, "b", "CWEATHER", &[(10, 12)]), false).unwrap();
-    let ranges = |row: &labelrow::row::RowStore, o| row.classification(o).unwrap().lock().ranges.clone();
-    let e = row.classification_set_frames(b, &rs(&[(3, 6)]), false).unwrap_err();
-    assert_kind(&e, ErrorKind::LabelRow, "already exists on the ranges [(3:4)]");
-    assert_eq!(ranges(&row, b).ranges(), &[(10, 12)]);
-    row.classification_set_frames(b, &rs(&[(3, 6)]), true).unwrap();
-    assert_eq!(ranges(&row, b).ranges(), &[(3, 6), (10, 12)]);
-    assert_eq!(ranges(&row, a).ranges(), &[(0, 4)]);
-    // Entirely claimed frames with overwrite: nothing to add.
-    row.classification_set_frames(b, &rs(&[(0, 1)]), true).unwrap();
-    assert_eq!(ranges(&row, b).ranges(), &[(3, 6), (10, 12)]);
-    let e = row.classification_set_frames(b, &rs(&[(18, 20)]), false).unwrap_err();
-    assert_kind(&e, ErrorKind::LabelRow, "The supplied frame of `20`");
-    assert_eq!(ranges(&row, b).ranges(), &[(3, 6), (10, 12)]);
-    assert!(row.claimed_overlap("CWEATHER", &rs(&[(18, 20)])).is_empty());
-    row.classification_set_frames(b, &rs(&[(15, 19)]), false).unwrap();
-    assert_eq!(row.claimed_overlap("CWEATHER", &rs(&[(13, 30)])).ranges(), &[(15, 19)]);
-    let g = row.add_classification(classification(&row, "g", "CFLAGS", &[]), false).unwrap();
-    let e = row.classification_set_frames(g, &rs(&[(0, 0)]), false).unwrap_err();
-    assert_kind(&e, ErrorKind::LabelRow, "already exists globally");
-    row.classification_set_frames(g, &rs(&[(0, 0), (50, 50)]), true).unwrap();
-    assert_eq!(ranges(&row, g).ranges(), &[(0, 0), (50, 50)], "global: range-only, no bound check");
-    row.classification_remove_frames(b, &rs(&[(3, 6)]));
-    assert_eq!(ranges(&row, b).ranges(), &[(10, 12), (15, 19)]);
-    assert!(row.claimed_overlap("CWEATHER", &rs(&[(5, 5)])).is_empty());
-}
-
-// ---- DynamicAnswers ---------------------------------------------------------------------------------------------
-
-struct Attrs {
-    onto: Arc<labelrow::ontology::Ontology>,
-    mov: usize,
-    tags: usize,
-    speed: usize,
-}
-
-impl Attrs {
-    fn new() -> Self {
-        let onto = onto();
-        let f = &onto.objects[onto.object("OBOX").unwrap()];
-        let (mov, tags, speed) = (f.attr_by_hash["MOV"], f.attr_by_hash["TAGS"], f.attr_by_hash["SPEED"]);
-        Self { onto, mov, tags, speed }
+/// The TAGS entries of objA after a parse of `VIDEO` whose TAGS actions are `items`.
+fn parsed_tags(items: &[(&[&str], [i64; 2])]) -> Vec<String> {
+    let mut v = json(VIDEO);
+    let actions = v["object_actions"]["objA"]["actions"].as_array_mut().unwrap();
+    actions.retain(|a| a["featureHash"] != "TAGS");
+    for (opts, r) in items {
+        let answers: Vec<Value> = opts.iter().map(|h| serde_json::json!({ "featureHash": h })).collect();
+        actions.push(serde_json::json!({"featureHash": "TAGS", "answers": answers, "range": [r]}));
     }
-    fn opt(&self, attr: usize, h: &str) -> usize {
-        self.onto.option_of(attr, h).unwrap()
-    }
-    /// `(featureHash, answers, range)` of every written entry, in written order.
-    fn written(&self, d: &DynamicAnswers) -> Vec<String> {
-        let v = d.to_value(&self.onto);
-        v.as_array()
-            .unwrap()
-            .iter()
-            .map(|e| {
-                let ans = match &e["answers"] {
-                    Value::Array(a) => a.iter().map(|o| o["featureHash"].as_str().unwrap()).collect::<Vec<_>>().join("+"),
-                    other => other.to_string(),
-                };
-                format!("{}={} {}", e["featureHash"].as_str().unwrap(), ans, e["range"])
-            })
-            .collect()
-    }
+    let e = round(&v);
+    let actions = e["object_actions"]["objA"]["actions"].as_array().unwrap().clone();
+    let tags = actions.iter().filter(|a| a["featureHash"] == "TAGS");
+    let opts = |a: &Value| -> String {
+        let list = a["answers"].as_array().unwrap();
+        list.iter()
+            .map(|o| o["featureHash"].as_str().unwrap())
+            .collect::<Vec<_>>()
+            .join("+")
+    };
+    tags.map(|a| format!("{} {}", opts(a), a["range"])).collect()
 }
 
 #[test]
-fn dynamic_set_replaces_and_reappends() {
-    let at = Attrs::new();
-    let (yes, no) = (AnswerValue::Radio(at.opt(at.mov, "YES")), AnswerValue::Radio(at.opt(at.mov, "NO")));
-    let mut d = DynamicAnswers::default();
-    d.set(at.mov, yes.clone(), &rs(&[(0, 5)]));
-    d.set(at.speed, AnswerValue::Numeric(Value::from(1)), &rs(&[(0, 1)]));
-    d.set(at.mov, no.clone(), &rs(&[(0, 5)]));
-    assert_eq!(at.written(&d), ["MOV=NO [[0,5]]", "SPEED=1 [[0,1]]"], "YES emptied and gone");
-    d.set(at.mov, yes.clone(), &rs(&[(2, 3)]));
-    assert_eq!(at.written(&d), ["MOV=YES [[2,3]]", "MOV=NO [[0,1],[4,5]]", "SPEED=1 [[0,1]]"]);
-    // Numerically equal numbers share one entry (the first stored value is kept).
-    d.set(at.speed, AnswerValue::Numeric(Value::from(1.0)), &rs(&[(3, 4)]));
-    assert_eq!(at.written(&d)[2], "SPEED=1 [[0,1],[3,4]]");
-    d.set(at.mov, no, &rs(&[(6, 6)]));
-    assert_eq!(at.written(&d)[1], "MOV=NO [[0,1],[4,6]]");
-    d.remove(at.mov, &rs(&[(2, 3)]), Some(&yes));
-    assert_eq!(at.written(&d), ["MOV=NO [[0,1],[4,6]]", "SPEED=1 [[0,1],[3,4]]"]);
-    d.set(at.mov, yes, &rs(&[]));
-    assert_eq!(d.entries().len(), 2, "an empty set adds nothing");
-    d.remove_all(at.speed, None);
-    assert_eq!(at.written(&d), ["MOV=NO [[0,1],[4,6]]"]);
-    assert_eq!(d.covered().ranges(), &[(0, 1), (4, 6)]);
-}
-
-#[test]
-fn dynamic_checklist_union_inserts_by_first_frame() {
-    let at = Attrs::new();
-    let (t1, t2, t3) = (at.opt(at.tags, "T1"), at.opt(at.tags, "T2"), at.opt(at.tags, "T3"));
-    let mut d = DynamicAnswers::default();
-    // Listed late-first: insertion still follows the frames.
-    d.set_checklist_union(at.tags, &[(vec![t3], rs(&[(9, 9)])), (vec![t2], rs(&[(2, 6)])), (vec![t1], rs(&[(0, 4)]))]);
+fn parsed_dynamic_checklists_are_merged_per_frame() {
+    // Checked against encord 0.1.211.
     assert_eq!(
-        at.written(&d),
-        ["TAGS=T3 [[9,9]]", "TAGS=T2 [[5,6]]", "TAGS=T1+T2 [[2,4]]", "TAGS=T1 [[0,1]]"]
+        parsed_tags(&[(&["T1"], [0, 4]), (&["T2"], [2, 6])]),
+        ["T2 [[5,6]]", "T1+T2 [[2,4]]", "T1 [[0,1]]"]
     );
-    // Checked sets compare as sets: {T2, T1} joins the T1+T2 entry.
-    d.set(at.tags, AnswerValue::Checklist(vec![t2, t1]), &rs(&[(9, 9)]));
-    assert_eq!(at.written(&d), ["TAGS=T2 [[5,6]]", "TAGS=T1+T2 [[2,4],[9,9]]", "TAGS=T1 [[0,1]]"]);
-    let mut e = DynamicAnswers::default();
-    e.set_checklist_union(at.tags, &[(vec![], rs(&[(0, 3)]))]);
-    assert!(e.is_empty(), "an empty union gives no answer");
+    assert_eq!(
+        parsed_tags(&[(&["T2"], [2, 6]), (&["T1"], [0, 4])]),
+        ["T2 [[5,6]]", "T1+T2 [[2,4]]", "T1 [[0,1]]"]
+    );
+    assert_eq!(parsed_tags(&[(&["T1"], [2, 2]), (&["T2"], [2, 2])]), ["T1+T2 [[2,2]]"]);
+}
+
+#[test]
+fn parsed_dynamic_checklists_meeting_on_one_frame() {
+    // Outputs of encord 0.1.211 (label-row.md §9 only states the union rule).
+    assert_eq!(
+        parsed_tags(&[(&["T1"], [2, 5]), (&["T2"], [5, 7])]),
+        ["T2 [[5,7]]", "T1 [[2,4]]"]
+    );
+    assert_eq!(
+        parsed_tags(&[(&["T1"], [2, 3]), (&["T2"], [3, 3])]),
+        ["T2 [[3,3]]", "T1 [[2,2]]"]
+    );
+    assert_eq!(
+        parsed_tags(&[(&["T2"], [3, 3]), (&["T3", "T1"], [2, 3])]),
+        ["T2 [[3,3]]", "T1+T3 [[2,2]]"]
+    );
 }

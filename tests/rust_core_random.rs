@@ -54,16 +54,44 @@ fn at<'v>(v: &'v mut Value, path: &[Seg]) -> &'v mut Value {
 
 fn junk(rng: &mut Rng) -> Value {
     let choices = [
-        "null", "\"\"", "\"x\"", "\"-1\"", "\"2023-02-30 00:00:00\"", "-1", "0", "1.5", "1e308", "-1e308",
-        "9223372036854775807", "-9223372036854775808", "18446744073709551615", "[]", "[1,2]", "[[0,1]]",
-        "[[5,2]]", "[[0,9223372036854775807]]", "{}", "{\"a\":1}", "{\"0\":{}}", "true",
+        "null",
+        "\"\"",
+        "\"x\"",
+        "\"-1\"",
+        "\"2023-02-30 00:00:00\"",
+        "-1",
+        "0",
+        "1.5",
+        "1e308",
+        "-1e308",
+        "9223372036854775807",
+        "-9223372036854775808",
+        "18446744073709551615",
+        "[]",
+        "[1,2]",
+        "[[0,1]]",
+        "[[5,2]]",
+        "[[0,9223372036854775807]]",
+        "{}",
+        "{\"a\":1}",
+        "{\"0\":{}}",
+        "true",
     ];
     json(choices[rng.below(choices.len())])
 }
 
 const GARBAGE_KEYS: [&str; 11] = [
-    "a", "-1", "", " 7 ", "007", "1e3", "99999999999999999999", "-9223372036854775808", "9223372036854775807",
-    "\u{663}", "19",
+    "a",
+    "-1",
+    "",
+    " 7 ",
+    "007",
+    "1e3",
+    "99999999999999999999",
+    "-9223372036854775808",
+    "9223372036854775807",
+    "\u{663}",
+    "19",
 ];
 
 /// One random mutation: delete, replace by junk, duplicate an entry (a frame, a list element) or rename a key.
@@ -129,7 +157,12 @@ fn mutate(v: &mut Value, rng: &mut Rng) {
 fn parse_never_panics_on_mutated_rows() {
     let mut rng = Rng(0x2545_f491_4f6c_dd1d);
     let (mut ok, mut err) = (0, 0);
-    for case in 0..600 {
+    // RUST_CORE_FUZZ_CASES raises the count for a longer local run.
+    let cases = std::env::var("RUST_CORE_FUZZ_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(600);
+    for case in 0..cases {
         let base = [VIDEO, IMAGE, IMG_GROUP][case % 3];
         let mut v = json(base);
         for _ in 0..=rng.below(3) {
@@ -187,12 +220,20 @@ fn check_index(row: &RowStore, rng: &mut Rng, step: usize) {
         .objects()
         .map(|(o, c)| {
             let d = c.lock();
-            (o, d.hash.clone(), d.feature_node().hash.clone(), d.frames.keys().copied().collect())
+            (
+                o,
+                d.hash.clone(),
+                d.feature_node().hash.clone(),
+                d.frames.keys().copied().collect(),
+            )
         })
         .collect();
     for (o, hash, _, frames) in &objects {
         assert_eq!(row.object_order(hash), Some(*o), "step {step}: hash map");
-        assert!(!frames.is_empty(), "step {step}: an object without frames stayed on the row");
+        assert!(
+            !frames.is_empty(),
+            "step {step}: an object without frames stayed on the row"
+        );
     }
     for f in -2..FRAMES + 2 {
         let want: Vec<u64> = objects.iter().filter(|x| x.3.contains(&f)).map(|x| x.0).collect();
@@ -200,7 +241,11 @@ fn check_index(row: &RowStore, rng: &mut Rng, step: usize) {
     }
     let labelled: Vec<i64> = row.labelled_frames().map(|(f, _)| f).collect();
     let want: BTreeSet<i64> = objects.iter().flat_map(|x| x.3.iter().copied()).collect();
-    assert_eq!(labelled, want.into_iter().collect::<Vec<_>>(), "step {step}: labelled frames");
+    assert_eq!(
+        labelled,
+        want.into_iter().collect::<Vec<_>>(),
+        "step {step}: labelled frames"
+    );
     for _ in 0..3 {
         let set = RangeSet::from_ranges((0..=rng.below(2)).map(|_| {
             let s = rng.frame(FRAMES + 4) - 2;
@@ -212,7 +257,11 @@ fn check_index(row: &RowStore, rng: &mut Rng, step: usize) {
             .filter(|x| x.3.iter().any(|&f| set.contains(f)) && feature.is_none_or(|h| x.2 == h))
             .map(|x| x.0)
             .collect();
-        assert_eq!(row.filter_objects(feature, Some(&set)), want, "step {step}: filter {set:?} {feature:?}");
+        assert_eq!(
+            row.filter_objects(feature, Some(&set)),
+            want,
+            "step {step}: filter {set:?} {feature:?}"
+        );
     }
     let all: Vec<u64> = objects.iter().map(|x| x.0).collect();
     assert_eq!(row.filter_objects(None, None), all);
@@ -242,7 +291,12 @@ fn frame_index_matches_a_brute_force_scan() {
                     }
                 };
                 let mut d = ObjectData::new(hash.clone(), onto.clone(), onto.object(fh).unwrap());
-                d.apply_set(&random_frames(&mut rng, 0, FRAMES), &geometry(shape), &MetaUpdate::default(), NOW);
+                d.apply_set(
+                    &random_frames(&mut rng, 0, FRAMES),
+                    &geometry(shape),
+                    &MetaUpdate::default(),
+                    NOW,
+                );
                 let cell = Arc::new(Mutex::new(d));
                 if existing.is_some() {
                     let e = row.add_object(cell.clone(), false).unwrap_err();
@@ -270,7 +324,11 @@ fn frame_index_matches_a_brute_force_scan() {
                         Ok(()) => applied += 1,
                         Err(e) => {
                             assert_eq!(e.kind, ErrorKind::LabelRow, "{}", e.message);
-                            assert_eq!(row.object(o).unwrap().lock().frames, before, "a refused set changed frames");
+                            assert_eq!(
+                                row.object(o).unwrap().lock().frames,
+                                before,
+                                "a refused set changed frames"
+                            );
                             refused += 1;
                         }
                     }

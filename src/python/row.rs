@@ -156,6 +156,8 @@ impl PyRow {
                         u.hash = Value::String(h);
                     }
                 }
+                // The units are rebuilt from the preserved frame hashes, in frame order.
+                r.units.sort_keys();
             }
             None => {
                 let dh = r.header.data_hash.clone();

@@ -74,8 +74,8 @@ pub const VIDEO: &str = r#"{"label_hash":"LH","branch_name":"main","created_at":
       {"featureHash":"MOV","answers":[{"featureHash":"YES"}],"range":[[2,3]]},
       {"featureHash":"SPEED","answers":5,"range":[[2,2]]},
       {"featureHash":"MOV","answers":[{"featureHash":"NO"}],"range":[[10,10]]},
-      {"featureHash":"TAGS","answers":[{"featureHash":"T2"}],"range":[[3,3]]},
-      {"featureHash":"TAGS","answers":[{"featureHash":"T3"},{"featureHash":"T1"}],"range":[[2,3]]}]},
+      {"featureHash":"TAGS","answers":[{"featureHash":"T2"}],"range":[[3,10]]},
+      {"featureHash":"TAGS","answers":[{"featureHash":"T3"},{"featureHash":"T1"}],"range":[[2,5]]}]},
    "ghost":{"objectHash":"ghost","actions":[{"featureHash":"NOPE"}]}},
  "classification_answers":{
    "c1":{"classificationHash":"c1","featureHash":"CWEATHER","range":[[7,7],[0,1],[1,2],[3,3]],

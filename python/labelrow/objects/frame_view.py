@@ -50,7 +50,7 @@ class FrameViewMetadata:
         return self._image_data.image_hash
 
     @property
-    def image_title(self) -> str:
+    def title(self) -> str:
         return self._image_data.title
 
     @property

@@ -376,6 +376,7 @@ class LabelRowV2:
 
     @property
     def is_event_based(self) -> bool:
+        self._require_labels()
         return False
 
     @property
@@ -388,6 +389,7 @@ class LabelRowV2:
 
     @property
     def metadata(self) -> None:
+        self._require_labels()
         return None
 
     # ---- frames -----------------------------------------------------------------------------------------------
@@ -402,6 +404,7 @@ class LabelRowV2:
         return self._frame_of_image_hash(image_hash)
 
     def get_frame_view(self, frame: int | str = 0) -> _FrameView:
+        self._require_labels()
         if self.data_type in (DataType.AUDIO, DataType.TIME_SERIES):
             raise LabelRowError(f"This method is not supported for {self.data_type.value}.")
         if isinstance(frame, str):
@@ -409,6 +412,7 @@ class LabelRowV2:
         return _FrameView(self, None, frame)
 
     def get_frame_views(self) -> list[_FrameView]:
+        self._require_labels()
         return [self.get_frame_view(f) for f in range(self.number_of_frames)]
 
     def _images_data(self) -> list[_ImagesDataEntry]:
