@@ -65,6 +65,65 @@ impl PyRow {
         Ok(Self { inner: Mutex::new(row) })
     }
 
+    /// Parses label-row JSON (bytes or str) entirely in Rust, without the GIL. Date strings the core does not
+    /// parse natively fall back to `date_fallback` (with the GIL), as in `load`.
+    #[staticmethod]
+    fn load_json(
+        py: Python<'_>,
+        ontology: &PyOntology,
+        media: &Bound<'_, PyDict>,
+        data: &Bound<'_, PyAny>,
+        date_fallback: &Bound<'_, PyAny>,
+    ) -> PyResult<Self> {
+        let bytes: Vec<u8> = match data.cast::<pyo3::types::PyBytes>() {
+            Ok(b) => b.as_bytes().to_vec(),
+            Err(_) => data.extract::<String>()?.into_bytes(),
+        };
+        let media = media_arg(py, media)?;
+        let onto = ontology.inner.clone();
+        let now = now_secs();
+        let attempt = py.detach(|| -> Result<Result<RowStore, LabelError>, String> {
+            let v: Value = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
+            let unparsed = std::cell::Cell::new(false);
+            let mark = |_: &str| {
+                unparsed.set(true);
+                None
+            };
+            let ctx = ParseContext { onto: onto.clone(), media: media.clone(), now, date_fallback: &mark };
+            let result = parse_row(&v, &ctx);
+            if result.is_err() && unparsed.get() {
+                // A date only the general parser understands: redo it with the GIL (below).
+                return Ok(Err(LabelError::value("needs the date fallback")));
+            }
+            Ok(result)
+        });
+        let row = match attempt {
+            Err(msg) => return Err(label_error(py, &LabelError::value(format!("invalid label row JSON: {msg}")))),
+            Ok(Ok(row)) => row,
+            Ok(Err(e)) if e.message != "needs the date fallback" => return Err(label_error(py, &e)),
+            Ok(Err(_)) => {
+                let v: Value = serde_json::from_slice(&bytes)
+                    .map_err(|e| label_error(py, &LabelError::value(format!("invalid label row JSON: {e}"))))?;
+                let fallback =
+                    |s: &str| -> Option<i64> { date_fallback.call1((s,)).ok()?.extract::<Option<i64>>().ok()? };
+                let ctx = ParseContext { onto, media, now, date_fallback: &fallback };
+                parse_row(&v, &ctx).py_err(py)?
+            }
+        };
+        Ok(Self { inner: Mutex::new(row) })
+    }
+
+    /// The label dict as JSON bytes, built in Rust without the GIL.
+    #[pyo3(signature = (renumber_objects=false))]
+    fn to_json<'py>(&self, py: Python<'py>, renumber_objects: bool) -> PyResult<Bound<'py, pyo3::types::PyBytes>> {
+        let result = py.detach(|| {
+            let v = export_row(&self.inner.lock(), ExportOptions { renumber_objects })?;
+            serde_json::to_vec(&v).map_err(|e| LabelError::value(e.to_string()))
+        });
+        let bytes = result.py_err(py)?;
+        Ok(pyo3::types::PyBytes::new(py, &bytes))
+    }
+
     #[pyo3(signature = (renumber_objects=false))]
     fn to_dict<'py>(&self, py: Python<'py>, renumber_objects: bool) -> PyResult<Bound<'py, PyAny>> {
         let v = export_row(&self.inner.lock(), ExportOptions { renumber_objects }).py_err(py)?;

@@ -131,6 +131,25 @@ class LabelRowV2:
 
     def from_labels_dict(self, label_row_dict: dict, *, preserve_identity: bool = False) -> None:
         """Replaces every label with those of `label_row_dict` (a failed call leaves the row unchanged)."""
+        self._load(
+            lambda: _core.Row.load(self._compiled_ontology(), self._media(), label_row_dict, date_fallback),
+            preserve_identity,
+        )
+
+    def from_json(self, data: bytes | str, *, preserve_identity: bool = False) -> None:
+        """`from_labels_dict` of label-row JSON (bytes or str), parsed in Rust without building Python objects
+        and with the GIL released."""
+        self._load(
+            lambda: _core.Row.load_json(self._compiled_ontology(), self._media(), data, date_fallback),
+            preserve_identity,
+        )
+
+    def to_json(self, renumber_objects: bool = False) -> bytes:
+        """The label row as JSON bytes, with the same content as `to_encord_dict()`, built in Rust with the GIL
+        released."""
+        return self._require_labels().to_json(renumber_objects)
+
+    def _load(self, load: Any, preserve_identity: bool) -> None:
         identity = None
         if preserve_identity and self._store is not None:
             h = self._store.header()
@@ -139,7 +158,7 @@ class LabelRowV2:
                 frame_hashes = [u["data_hash"] for _, u in sorted(self._store.units(), key=lambda fu: fu[0])]
             identity = (h["label_hash"], h["data_hash"], h["dataset_hash"], h["branch_name"], frame_hashes)
         self._compiled = None
-        store = _core.Row.load(self._compiled_ontology(), self._media(), label_row_dict, date_fallback)
+        store = load()
         if identity is not None:
             store.set_identity(*identity)
         self._store = store
