@@ -37,7 +37,7 @@ import labelrow.objects.options as lr_options  # noqa: E402
 import labelrow.objects.skeleton_template as lr_skeleton  # noqa: E402
 from labelrow.ontology import Ontology  # noqa: E402
 
-FIXTURES = Path("/work/shared/fixtures")
+FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures"  # ../shared next to the repo
 
 
 def _lib(attributes, classification, common, obj, structure, options, skeleton, point) -> SimpleNamespace:
@@ -155,7 +155,7 @@ def _fixture_files() -> list[Path]:
     return sorted(FIXTURES.glob("*.ontology.json"))
 
 
-@pytest.mark.skipif(not FIXTURES.is_dir(), reason="/work/shared/fixtures is absent")
+@pytest.mark.skipif(not FIXTURES.is_dir(), reason="../shared/fixtures (beside the repository) is absent")
 @pytest.mark.parametrize("path", _fixture_files(), ids=lambda p: p.name)
 def test_fixture_roundtrip(path: Path) -> None:
     d = json.loads(path.read_text())
@@ -168,7 +168,7 @@ def test_fixture_roundtrip(path: Path) -> None:
     assert dumps(roundtrip(LR, mine)) == dumps(mine)
 
 
-@pytest.mark.skipif(not FIXTURES.is_dir(), reason="/work/shared/fixtures is absent")
+@pytest.mark.skipif(not FIXTURES.is_dir(), reason="../shared/fixtures (beside the repository) is absent")
 @pytest.mark.parametrize("path", _fixture_files(), ids=lambda p: p.name)
 def test_fixture_lookups(path: Path) -> None:
     d = json.loads(path.read_text())

@@ -23,7 +23,9 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
-FIXTURES_DIR = Path(os.environ.get("LABELROW_FIXTURES_DIR", "/work/shared/fixtures"))
+FIXTURES_DIR = Path(
+    os.environ.get("LABELROW_FIXTURES_DIR", Path(__file__).resolve().parents[2].parent / "shared" / "fixtures")
+)
 
 
 def selftest() -> bool:
