@@ -4,6 +4,7 @@
 //! API edits go through the store so that the frame index stays current.
 
 pub mod answers;
+pub mod columns;
 pub mod dates;
 pub mod error;
 pub mod export;

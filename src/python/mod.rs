@@ -3,6 +3,7 @@
 use pyo3::prelude::*;
 
 mod answers;
+mod arrays;
 mod bitmask;
 mod classifications;
 mod convert;

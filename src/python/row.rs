@@ -113,6 +113,20 @@ impl PyRow {
         Ok(Self { inner: Mutex::new(row) })
     }
 
+    /// Geometric annotations as numpy columns (see `crate::columns`), collected without the GIL. Owned buffers
+    /// are handed to numpy without a copy.
+    #[pyo3(signature = (feature_hash=None, frame_ranges=None))]
+    fn columns<'py>(
+        &self,
+        py: Python<'py>,
+        feature_hash: Option<String>,
+        frame_ranges: Option<Vec<(Frame, Frame)>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let ranges = frame_ranges.map(ranges_arg);
+        let c = py.detach(|| crate::columns::collect(&self.inner.lock(), feature_hash.as_deref(), ranges.as_ref()));
+        super::arrays::columns_to_py(py, c)
+    }
+
     /// The label dict as JSON bytes, built in Rust without the GIL.
     #[pyo3(signature = (renumber_objects=false))]
     fn to_json<'py>(&self, py: Python<'py>, renumber_objects: bool) -> PyResult<Bound<'py, pyo3::types::PyBytes>> {

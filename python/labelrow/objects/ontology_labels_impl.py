@@ -502,6 +502,27 @@ class LabelRowV2:
             return [self._classification_instance(o) for o in store.filter_classifications(feature, pairs)]
         return [self._classification_instance(o) for o in store.filter_classifications(feature, None)]
 
+    def get_annotation_columns(
+        self, filter_ontology_object: Object | None = None, filter_frames: Frames | None = None
+    ) -> dict[str, Any]:
+        """Every geometric annotation (object on a frame) matching the filters, as numpy columns for ML code.
+
+        One row per annotation, frames ascending and objects in row order within a frame:
+        ``frames`` (int64), ``object_index`` / ``feature_index`` (uint32, into ``object_hashes`` /
+        ``feature_hashes``), ``confidence`` (float64). Per shape, a float64 block and the rows it belongs to:
+        ``boxes`` (N x 4: x, y, w, h of the top-left corner) with ``box_rows``; ``rotatable_boxes`` (N x 5: x, y,
+        w, h, theta) with ``rotatable_box_rows``; ``points`` (N x 2) with ``point_rows``; ``polygon_vertices``
+        (V x 2, the outer ring of each polygon's first part) with ``polygon_offsets`` (polygon ``i`` is
+        ``vertices[offsets[i]:offsets[i + 1]]``) and ``polygon_rows``; the same for polylines. The arrays own
+        buffers built in Rust, handed to numpy without a copy.
+        """
+        store = self._require_labels()
+        feature = None if filter_ontology_object is None else filter_ontology_object.feature_node_hash
+        pairs = None
+        if filter_frames is not None:
+            pairs = [(r.start, r.end) for r in frames_to_ranges(frames_class_to_frames_list(filter_frames))]
+        return store.columns(feature, pairs)
+
     # ---- edits ------------------------------------------------------------------------------------------------
 
     def add_object_instance(self, object_instance: ObjectInstance, force: bool = True) -> None:
