@@ -76,7 +76,11 @@ impl Columns {
 
 /// Collects the annotations of objects matching `feature_hash` on `frames` (all when `None`).
 pub fn collect(row: &RowStore, feature_hash: Option<&str>, frames: Option<&RangeSet>) -> Columns {
-    let mut c = Columns { polygon_offsets: vec![0], polyline_offsets: vec![0], ..Columns::default() };
+    let mut c = Columns {
+        polygon_offsets: vec![0],
+        polyline_offsets: vec![0],
+        ..Columns::default()
+    };
     let mut object_slot = std::collections::HashMap::new();
     let mut feature_slot = std::collections::HashMap::new();
     let in_frames = |fr: i64| frames.is_none_or(|s| s.contains(fr));

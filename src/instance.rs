@@ -150,29 +150,49 @@ impl ObjectData {
     pub fn plan_set(
         &self,
         frames: &[Frame],
-        geometry: &Geometry,
+        geometries: &Geometries<'_>,
         overwrite: bool,
         bound: Option<i64>,
     ) -> Result<Vec<Frame>> {
+        if let Geometries::Each(g) = geometries {
+            if g.len() != frames.len() {
+                return Err(LabelError::value(format!(
+                    "{} frames but {} coordinates",
+                    frames.len(),
+                    g.len()
+                )));
+            }
+        }
         let mut added = Vec::new();
-        for &f in frames {
-            if !overwrite && self.frames.contains_key(&f) {
+        let mut seen = std::collections::HashSet::with_capacity(frames.len());
+        for (i, &f) in frames.iter().enumerate() {
+            // A frame given twice in one bulk call is what a second one-by-one call on it would be.
+            if !overwrite && (self.frames.contains_key(&f) || !seen.insert(f)) {
                 return Err(LabelError::label_row(
                     "Cannot overwrite existing data for a frame. Set `overwrite` to `True` to overwrite.",
                 ));
             }
-            self.check_shape(geometry)?;
+            self.check_shape(geometries.get(i))?;
             check_bound(f, bound)?;
-            if !self.frames.contains_key(&f) {
+            if !self.frames.contains_key(&f) && !added.contains(&f) {
                 added.push(f);
             }
         }
         Ok(added)
     }
 
-    /// Applies a validated `set_for_frames`: new frames start from fresh metadata stamped `now`.
-    pub fn apply_set(&mut self, frames: &[Frame], geometry: &Geometry, update: &MetaUpdate, now: i64) {
-        for &f in frames {
+    /// Applies a validated `set_for_frames`: new frames start from fresh metadata stamped `now`; a per-frame
+    /// confidence (bulk calls) overrides the update's.
+    pub fn apply_set(
+        &mut self,
+        frames: &[Frame],
+        geometries: &Geometries<'_>,
+        update: &MetaUpdate,
+        confidences: Option<&[Value]>,
+        now: i64,
+    ) {
+        for (i, &f) in frames.iter().enumerate() {
+            let geometry = geometries.get(i);
             let entry = self.frames.entry(f).or_insert_with(|| FrameAnnotation {
                 geometry: geometry.clone(),
                 meta: AnnotationMeta::new(now),
@@ -180,6 +200,9 @@ impl ObjectData {
             });
             entry.geometry = geometry.clone();
             update.apply(&mut entry.meta);
+            if let Some(c) = confidences.and_then(|c| c.get(i)) {
+                entry.meta.confidence = c.clone();
+            }
         }
     }
 
@@ -214,6 +237,22 @@ impl ObjectData {
         c.hash = hash;
         c.object_number = None;
         c
+    }
+}
+
+/// What a `set_for_frames` call writes: one geometry on every frame, or one per frame (bulk calls).
+#[derive(Debug, Clone, Copy)]
+pub enum Geometries<'a> {
+    Same(&'a Geometry),
+    Each(&'a [Geometry]),
+}
+
+impl Geometries<'_> {
+    pub fn get(&self, i: usize) -> &Geometry {
+        match self {
+            Geometries::Same(g) => g,
+            Geometries::Each(g) => &g[i],
+        }
     }
 }
 

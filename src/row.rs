@@ -9,8 +9,7 @@ use indexmap::IndexMap;
 use serde_json::Value;
 
 use crate::error::{LabelError, Result};
-use crate::geometry::Geometry;
-use crate::instance::{check_bound, ClassificationCell, MetaUpdate, ObjectCell};
+use crate::instance::{check_bound, ClassificationCell, Geometries, MetaUpdate, ObjectCell};
 use crate::ontology::Ontology;
 use crate::ranges::{Frame, RangeSet};
 
@@ -251,12 +250,14 @@ impl RowStore {
     }
 
     /// `set_for_frames` on an attached object: checks everything first, then applies and indexes.
+    #[allow(clippy::too_many_arguments)]
     pub fn object_set_frames(
         &mut self,
         order: u64,
         frames: &[Frame],
-        geometry: &Geometry,
+        geometries: &Geometries<'_>,
         update: &MetaUpdate,
+        confidences: Option<&[Value]>,
         overwrite: bool,
         now: i64,
     ) -> Result<()> {
@@ -268,8 +269,8 @@ impl RowStore {
             .clone();
         let added = {
             let mut o = cell.lock();
-            let added = o.plan_set(frames, geometry, overwrite, bound)?;
-            o.apply_set(frames, geometry, update, now);
+            let added = o.plan_set(frames, geometries, overwrite, bound)?;
+            o.apply_set(frames, geometries, update, confidences, now);
             added
         };
         self.index_frames(order, added);

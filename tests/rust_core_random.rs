@@ -10,7 +10,7 @@ use std::sync::Arc;
 use common::*;
 use labelrow::error::ErrorKind;
 use labelrow::geometry::Geometry;
-use labelrow::instance::{MetaUpdate, ObjectData};
+use labelrow::instance::{Geometries, MetaUpdate, ObjectData};
 use labelrow::ranges::RangeSet;
 use labelrow::row::RowStore;
 use parking_lot::Mutex;
@@ -293,8 +293,9 @@ fn frame_index_matches_a_brute_force_scan() {
                 let mut d = ObjectData::new(hash.clone(), onto.clone(), onto.object(fh).unwrap());
                 d.apply_set(
                     &random_frames(&mut rng, 0, FRAMES),
-                    &geometry(shape),
+                    &Geometries::Same(&geometry(shape)),
                     &MetaUpdate::default(),
+                    None,
                     NOW,
                 );
                 let cell = Arc::new(Mutex::new(d));
@@ -320,7 +321,15 @@ fn frame_index_matches_a_brute_force_scan() {
                     let shape = if rng.below(10) == 0 { "point" } else { shape.as_str() };
                     let before = row.object(o).unwrap().lock().frames.clone();
                     let overwrite = rng.below(2) == 0;
-                    match row.object_set_frames(o, &frames, &geometry(shape), &MetaUpdate::default(), overwrite, NOW) {
+                    match row.object_set_frames(
+                        o,
+                        &frames,
+                        &Geometries::Same(&geometry(shape)),
+                        &MetaUpdate::default(),
+                        None,
+                        overwrite,
+                        NOW,
+                    ) {
                         Ok(()) => applied += 1,
                         Err(e) => {
                             assert_eq!(e.kind, ErrorKind::LabelRow, "{}", e.message);

@@ -47,6 +47,17 @@ class ObjectCell:
         overwrite: bool = False,
         bound: int | None = None,
     ) -> None: ...
+    def set_frames_bulk(
+        self,
+        frames: npt.NDArray[np.int64],
+        kind: str,
+        coordinates: npt.NDArray[np.float64],
+        meta: _MetaArgs,
+        *,
+        confidence: npt.NDArray[np.float64] | None = None,
+        overwrite: bool = False,
+        bound: int | None = None,
+    ) -> None: ...
     def check_geometry(self, geometry: dict[str, Any]) -> None: ...
     def remove_frames(self, frames: list[int]) -> None: ...
     def set_static(self, attribute_hash: str, value: Any, manual_annotation: bool = True) -> None: ...
@@ -130,6 +141,17 @@ class Row:
     def order_of_cell(self, cell: ObjectCell) -> int | None: ...
     def object_set_frames(
         self, order: int, frames: list[int], geometry: dict[str, Any], meta: _MetaArgs, *, overwrite: bool = False
+    ) -> None: ...
+    def object_set_frames_bulk(
+        self,
+        order: int,
+        frames: npt.NDArray[np.int64],
+        kind: str,
+        coordinates: npt.NDArray[np.float64],
+        meta: _MetaArgs,
+        *,
+        confidence: npt.NDArray[np.float64] | None = None,
+        overwrite: bool = False,
     ) -> None: ...
     def object_remove_frames(self, order: int, frames: list[int]) -> bool: ...
     def objects_on_frame(self, frame: int) -> list[int]: ...

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use numpy::{PyReadonlyArray1, PyReadonlyArray2};
 use parking_lot::Mutex;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
@@ -13,7 +14,7 @@ use super::errors::{label_error, IntoPyResult};
 use super::ontology::PyOntology;
 use crate::error::LabelError;
 use crate::geometry::{parse_api_geometry, Geometry};
-use crate::instance::{AnnotationMeta, MetaUpdate, ObjectCell, ObjectData};
+use crate::instance::{AnnotationMeta, Geometries, MetaUpdate, ObjectCell, ObjectData};
 use crate::ranges::{Frame, RangeSet};
 
 pub fn now_secs() -> i64 {
@@ -59,6 +60,103 @@ pub fn meta_tuple<'py>(py: Python<'py>, m: &AnnotationMeta) -> PyResult<Bound<'p
             m.is_deleted.into_pyobject(py)?.into_any(),
         ],
     )
+}
+
+/// The arrays of a bulk `set_for_frames`, read into geometries (numbers become floats, as numpy holds them).
+pub struct BulkArgs {
+    pub frames: Vec<Frame>,
+    pub geometries: Vec<Geometry>,
+    pub confidences: Option<Vec<Value>>,
+}
+
+fn float(v: f64, what: &str) -> Result<serde_json::Number, LabelError> {
+    serde_json::Number::from_f64(v).ok_or_else(|| LabelError::label_row(format!("{what}: {v} is not a finite number")))
+}
+
+impl BulkArgs {
+    /// `kind`: `bounding_box` (rows of x, y, w, h), `rotatable_bounding_box` (x, y, w, h, theta) or `point` (x, y).
+    pub fn read(
+        py: Python<'_>,
+        frames: &PyReadonlyArray1<'_, i64>,
+        kind: &str,
+        coordinates: &PyReadonlyArray2<'_, f64>,
+        confidence: Option<&PyReadonlyArray1<'_, f64>>,
+    ) -> PyResult<Self> {
+        let frames: Vec<Frame> = frames.as_array().iter().copied().collect();
+        let coords = coordinates.as_array();
+        let width = match kind {
+            "bounding_box" => 4,
+            "rotatable_bounding_box" => 5,
+            "point" => 2,
+            other => {
+                return Err(label_error(
+                    py,
+                    &LabelError::value(format!("bulk coordinates of kind '{other}' are not supported")),
+                ))
+            }
+        };
+        if coords.ncols() != width || coords.nrows() != frames.len() {
+            return Err(label_error(
+                py,
+                &LabelError::value(format!(
+                    "expected {} x {width} coordinates for {} frames, got {} x {}",
+                    frames.len(),
+                    frames.len(),
+                    coords.nrows(),
+                    coords.ncols()
+                )),
+            ));
+        }
+        let mut geometries = Vec::with_capacity(frames.len());
+        for (i, r) in coords.rows().into_iter().enumerate() {
+            let n = |j: usize| float(r[j], &format!("coordinates[{i}][{j}]")).map_err(|e| label_error(py, &e));
+            let g = match kind {
+                "bounding_box" => Geometry::BoundingBox {
+                    x: n(0)?,
+                    y: n(1)?,
+                    w: n(2)?,
+                    h: n(3)?,
+                },
+                "rotatable_bounding_box" => Geometry::RotatableBoundingBox {
+                    x: n(0)?,
+                    y: n(1)?,
+                    w: n(2)?,
+                    h: n(3)?,
+                    theta: n(4)?,
+                },
+                _ => Geometry::Point {
+                    x: n(0)?,
+                    y: n(1)?,
+                    z: None,
+                },
+            };
+            geometries.push(g);
+        }
+        let confidences = match confidence {
+            None => None,
+            Some(c) => {
+                let c = c.as_array();
+                if c.len() != frames.len() {
+                    return Err(label_error(
+                        py,
+                        &LabelError::value("one confidence per frame is needed"),
+                    ));
+                }
+                Some(
+                    c.iter()
+                        .enumerate()
+                        .map(|(i, v)| float(*v, &format!("confidence[{i}]")).map(Value::Number))
+                        .collect::<Result<Vec<_>, _>>()
+                        .map_err(|e| label_error(py, &e))?,
+                )
+            }
+        };
+        Ok(Self {
+            frames,
+            geometries,
+            confidences,
+        })
+    }
 }
 
 /// The metadata arguments of `set_for_frames`, read from a dict with every key present (None = unchanged).
@@ -186,8 +284,39 @@ impl PyObjectCell {
         let g = geometry_arg(geometry)?;
         let update = meta.into_update()?;
         let mut o = self.cell.lock();
-        o.plan_set(&frames, &g, overwrite, bound).py_err(py)?;
-        o.apply_set(&frames, &g, &update, now_secs());
+        let geometries = Geometries::Same(&g);
+        o.plan_set(&frames, &geometries, overwrite, bound).py_err(py)?;
+        o.apply_set(&frames, &geometries, &update, None, now_secs());
+        Ok(())
+    }
+
+    /// Bulk `set_for_frames` on an unattached object: one geometry per frame from a coordinate array (see
+    /// `bulk_geometries`), optional per-frame confidences.
+    #[pyo3(signature = (frames, kind, coordinates, meta, *, confidence=None, overwrite=false, bound=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn set_frames_bulk(
+        &self,
+        py: Python<'_>,
+        frames: PyReadonlyArray1<'_, i64>,
+        kind: &str,
+        coordinates: PyReadonlyArray2<'_, f64>,
+        meta: MetaArgs<'_>,
+        confidence: Option<PyReadonlyArray1<'_, f64>>,
+        overwrite: bool,
+        bound: Option<i64>,
+    ) -> PyResult<()> {
+        let bulk = BulkArgs::read(py, &frames, kind, &coordinates, confidence.as_ref())?;
+        let update = meta.into_update()?;
+        let geometries = Geometries::Each(&bulk.geometries);
+        let mut o = self.cell.lock();
+        o.plan_set(&bulk.frames, &geometries, overwrite, bound).py_err(py)?;
+        o.apply_set(
+            &bulk.frames,
+            &geometries,
+            &update,
+            bulk.confidences.as_deref(),
+            now_secs(),
+        );
         Ok(())
     }
 

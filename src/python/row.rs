@@ -8,10 +8,11 @@ use serde_json::Value;
 use super::classifications::PyClassificationCell;
 use super::convert::{to_py, to_value};
 use super::errors::{label_error, IntoPyResult};
-use super::objects::{geometry_arg, now_secs, ranges_arg, MetaArgs, PyObjectCell};
+use super::objects::{geometry_arg, now_secs, ranges_arg, BulkArgs, MetaArgs, PyObjectCell};
 use super::ontology::PyOntology;
 use crate::error::LabelError;
 use crate::export::{export_row, ExportOptions};
+use crate::instance::Geometries;
 use crate::parse::{parse_row, ParseContext};
 use crate::ranges::Frame;
 use crate::row::{DataType, MediaInfo, RowStore};
@@ -89,7 +90,12 @@ impl PyRow {
                 unparsed.set(true);
                 None
             };
-            let ctx = ParseContext { onto: onto.clone(), media: media.clone(), now, date_fallback: &mark };
+            let ctx = ParseContext {
+                onto: onto.clone(),
+                media: media.clone(),
+                now,
+                date_fallback: &mark,
+            };
             let result = parse_row(&v, &ctx);
             if result.is_err() && unparsed.get() {
                 // A date only the general parser understands: redo it with the GIL (below).
@@ -98,7 +104,12 @@ impl PyRow {
             Ok(result)
         });
         let row = match attempt {
-            Err(msg) => return Err(label_error(py, &LabelError::value(format!("invalid label row JSON: {msg}")))),
+            Err(msg) => {
+                return Err(label_error(
+                    py,
+                    &LabelError::value(format!("invalid label row JSON: {msg}")),
+                ))
+            }
             Ok(Ok(row)) => row,
             Ok(Err(e)) if e.message != "needs the date fallback" => return Err(label_error(py, &e)),
             Ok(Err(_)) => {
@@ -106,7 +117,12 @@ impl PyRow {
                     .map_err(|e| label_error(py, &LabelError::value(format!("invalid label row JSON: {e}"))))?;
                 let fallback =
                     |s: &str| -> Option<i64> { date_fallback.call1((s,)).ok()?.extract::<Option<i64>>().ok()? };
-                let ctx = ParseContext { onto, media, now, date_fallback: &fallback };
+                let ctx = ParseContext {
+                    onto,
+                    media,
+                    now,
+                    date_fallback: &fallback,
+                };
                 parse_row(&v, &ctx).py_err(py)?
             }
         };
@@ -290,7 +306,46 @@ impl PyRow {
         let update = meta.into_update()?;
         self.inner
             .lock()
-            .object_set_frames(order, &frames, &g, &update, overwrite, now_secs())
+            .object_set_frames(
+                order,
+                &frames,
+                &Geometries::Same(&g),
+                &update,
+                None,
+                overwrite,
+                now_secs(),
+            )
+            .py_err(py)
+    }
+
+    /// Bulk `set_for_frames` on an attached object (arrays as in `ObjectCell.set_frames_bulk`).
+    #[pyo3(signature = (order, frames, kind, coordinates, meta, *, confidence=None, overwrite=false))]
+    #[allow(clippy::too_many_arguments)]
+    fn object_set_frames_bulk(
+        &self,
+        py: Python<'_>,
+        order: u64,
+        frames: numpy::PyReadonlyArray1<'_, i64>,
+        kind: &str,
+        coordinates: numpy::PyReadonlyArray2<'_, f64>,
+        meta: MetaArgs<'_>,
+        confidence: Option<numpy::PyReadonlyArray1<'_, f64>>,
+        overwrite: bool,
+    ) -> PyResult<()> {
+        let bulk = BulkArgs::read(py, &frames, kind, &coordinates, confidence.as_ref())?;
+        let update = meta.into_update()?;
+        let geometries = Geometries::Each(&bulk.geometries);
+        self.inner
+            .lock()
+            .object_set_frames(
+                order,
+                &bulk.frames,
+                &geometries,
+                &update,
+                bulk.confidences.as_deref(),
+                overwrite,
+                now_secs(),
+            )
             .py_err(py)
     }
 

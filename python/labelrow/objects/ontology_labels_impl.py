@@ -547,6 +547,11 @@ class LabelRowV2:
         object_instance._parent = self
         self._objects[order] = object_instance
 
+    def add_object_instances(self, object_instances: list[ObjectInstance], force: bool = True) -> None:
+        """`add_object_instance` for many instances, in order (a labelrow addition for bulk ingestion)."""
+        for instance in object_instances:
+            self.add_object_instance(instance, force)
+
     def add_classification_instance(self, classification_instance: ClassificationInstance, force: bool = False) -> None:
         store = self._require_labels()
         classification_instance.is_valid()

@@ -178,6 +178,50 @@ class ObjectInstance:
             for f in frame_list:
                 self._cell.set_meta_field(f, "is_deleted", is_deleted)
 
+    def set_for_frames_bulk(
+        self,
+        frames: Any,
+        coordinates: Any,
+        *,
+        confidence: Any = None,
+        overwrite: bool = False,
+        created_at: datetime | None = None,
+        created_by: str | None = None,
+        last_edited_at: datetime | None = None,
+        last_edited_by: str | None = None,
+        manual_annotation: bool | None = None,
+    ) -> None:
+        """`set_for_frames` for many frames in one call, from numpy arrays: the same result as one call per frame.
+
+        `frames`: N frame numbers. `coordinates`: an N x k float array in the layout of
+        `LabelRowV2.get_annotation_columns()` - bounding boxes N x 4 (x, y, w, h of the top-left corner),
+        rotatable boxes N x 5 (x, y, w, h, theta), points N x 2 (x, y). `confidence`: optional, N values. The other
+        metadata apply to every frame. Nothing is changed if any frame fails a check.
+        """
+        import numpy as np
+
+        kind = str(getattr(self._ontology_object.shape, "value", self._ontology_object.shape))
+        frames_arr = np.ascontiguousarray(frames, dtype=np.int64).reshape(-1)
+        coords = np.ascontiguousarray(coordinates, dtype=np.float64)
+        conf = None if confidence is None else np.ascontiguousarray(confidence, dtype=np.float64).reshape(-1)
+        meta: dict[str, Any] = {
+            "created_at": to_epoch(created_at),
+            "created_by": created_by,
+            "last_edited_at": to_epoch(last_edited_at),
+            "last_edited_by": last_edited_by,
+            "confidence": None,
+            "manual_annotation": manual_annotation,
+        }
+        order = self._row_order()
+        if order is not None and self._parent is not None:
+            self._parent._store.object_set_frames_bulk(
+                order, frames_arr, kind, coords, meta, confidence=conf, overwrite=overwrite
+            )
+        else:
+            self._cell.set_frames_bulk(
+                frames_arr, kind, coords, meta, confidence=conf, overwrite=overwrite, bound=self._bound()
+            )
+
     def get_annotation(self, frame: int | str = 0) -> Annotation:
         if isinstance(frame, str):
             if self._parent is None:

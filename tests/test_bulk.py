@@ -1,0 +1,109 @@
+"""Bulk ingestion from numpy gives exactly what the same annotations added one by one give."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import numpy as np
+import pytest
+
+from labelrow.exceptions import LabelRowError
+from labelrow.objects import LabelRowV2, ObjectInstance, OntologyStructure
+from labelrow.objects.common import Shape
+from labelrow.objects.coordinates import BoundingBoxCoordinates, PointCoordinate, RotatableBoundingBoxCoordinates
+from labelrow.orm.storage import CustomerProvidedVideoMetadata
+
+T0 = datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC)
+SHAPES = {
+    Shape.BOUNDING_BOX: (
+        4,
+        lambda r: BoundingBoxCoordinates(top_left_x=r[0], top_left_y=r[1], width=r[2], height=r[3]),
+    ),
+    Shape.ROTATABLE_BOUNDING_BOX: (
+        5,
+        lambda r: RotatableBoundingBoxCoordinates(
+            top_left_x=r[0], top_left_y=r[1], width=r[2], height=r[3], theta=r[4]
+        ),
+    ),
+    Shape.POINT: (2, lambda r: PointCoordinate(r[0], r[1])),
+}
+
+
+def setup(shape: Shape) -> tuple[OntologyStructure, LabelRowV2]:
+    structure = OntologyStructure()
+    structure.add_object("Thing", shape, feature_node_hash="thing001")
+    meta = CustomerProvidedVideoMetadata(fps=10.0, duration=20.0, width=8, height=8, file_size=1, mime_type="video/mp4")
+    return structure, LabelRowV2.from_media_metadata(structure, meta)
+
+
+@pytest.mark.parametrize("shape", list(SHAPES))
+@pytest.mark.parametrize("attach_first", [False, True])
+def test_bulk_equals_one_by_one(shape: Shape, attach_first: bool) -> None:
+    width, make = SHAPES[shape]
+    rng = np.random.default_rng(7)
+    frames = rng.choice(200, size=60, replace=False)
+    coords = rng.random((60, width))
+    conf = rng.random(60)
+    kwargs = {"created_at": T0, "last_edited_at": T0, "created_by": "a@b.co", "manual_annotation": False}
+
+    structure, row_a = setup(shape)
+    one = ObjectInstance(structure.objects[0], object_hash="obj00001")
+    if attach_first:
+        one.set_for_frames(make(coords[0]), int(frames[0]), confidence=float(conf[0]), **kwargs)
+        row_a.add_object_instance(one)
+    for i in range(1 if attach_first else 0, 60):
+        one.set_for_frames(make(coords[i]), int(frames[i]), confidence=float(conf[i]), **kwargs)
+    if not attach_first:
+        row_a.add_object_instance(one)
+
+    _, row_b = setup(shape)
+    bulk = ObjectInstance(structure.objects[0], object_hash="obj00001")
+    if attach_first:
+        bulk.set_for_frames_bulk(frames[:1], coords[:1], confidence=conf[:1], **kwargs)
+        row_b.add_object_instance(bulk)
+        bulk.set_for_frames_bulk(frames[1:], coords[1:], confidence=conf[1:], **kwargs)
+    else:
+        bulk.set_for_frames_bulk(frames, coords, confidence=conf, **kwargs)
+        row_b.add_object_instance(bulk)
+    assert json.dumps(row_b.to_encord_dict()) == json.dumps(row_a.to_encord_dict())
+    assert [o.object_hash for o in row_b.get_frame_view(int(frames[5])).get_object_instances()] == ["obj00001"]
+
+
+@pytest.mark.parametrize(
+    ("frames", "coords", "conf", "error"),
+    [
+        ([1, 2], np.zeros((3, 4)), None, "frames"),
+        ([1, 2], np.zeros((2, 3)), None, "x 4"),
+        ([1, 1], np.zeros((2, 4)), None, "overwrite"),
+        ([1, 500], np.zeros((2, 4)), None, "bounds"),
+        ([-1, 2], np.zeros((2, 4)), None, "bounds"),
+        ([1, 2], np.array([[0, 0, 0, 0], [np.nan, 0, 0, 0]], dtype=float), None, "finite"),
+        ([1, 2], np.zeros((2, 4)), [0.5], "confidence"),
+    ],
+)
+def test_bad_bulk_input_changes_nothing(frames, coords, conf, error) -> None:
+    structure, row = setup(Shape.BOUNDING_BOX)
+    obj = ObjectInstance(structure.objects[0], object_hash="obj00001")
+    obj.set_for_frames(BoundingBoxCoordinates(0.1, 0.1, 0.1, 0.1), 0, created_at=T0, last_edited_at=T0)
+    row.add_object_instance(obj)
+    before = json.dumps(row.to_encord_dict())
+    with pytest.raises((LabelRowError, ValueError), match=error):
+        obj.set_for_frames_bulk(np.array(frames), coords, confidence=None if conf is None else np.array(conf))
+    assert json.dumps(row.to_encord_dict()) == before
+
+
+def test_bulk_needs_a_supported_shape() -> None:
+    structure, _ = setup(Shape.POLYGON)
+    obj = ObjectInstance(structure.objects[0])
+    with pytest.raises(LabelRowError, match="not supported"):
+        obj.set_for_frames_bulk(np.array([0]), np.zeros((1, 4)))
+
+
+def test_add_object_instances_keeps_order() -> None:
+    structure, row = setup(Shape.POINT)
+    objs = [ObjectInstance(structure.objects[0], object_hash=f"obj{i:05d}") for i in range(5)]
+    for i, o in enumerate(objs):
+        o.set_for_frames_bulk(np.array([i, i + 1]), np.full((2, 2), 0.5))
+    row.add_object_instances(objs)
+    assert row.get_object_instances() == objs
