@@ -60,6 +60,7 @@ class LabelRowV2:
         # instance, and frames set on an instance that still points at this row after leaving its list. The
         # reference keeps them in its frame registry; they decide its KeyErrors on later removals.
         self._stray_frames: dict[str, set[int]] = {}
+        self._elements: dict[str, Any] = {}
         self._units_cache: dict[int, dict[str, Any]] | None = None
         self._header_cache: dict[str, Any] | None = None
 
@@ -158,6 +159,7 @@ class LabelRowV2:
                 frame_hashes = [u["data_hash"] for _, u in sorted(self._store.units(), key=lambda fu: fu[0])]
             identity = (h["label_hash"], h["data_hash"], h["dataset_hash"], h["branch_name"], frame_hashes)
         self._compiled = None
+        self._elements = {}
         store = load()
         if identity is not None:
             store.set_identity(*identity)
@@ -205,11 +207,18 @@ class LabelRowV2:
                 return frame
         raise LabelRowKeyError(image_hash)
 
+    def _element(self, feature_hash: str) -> Any:
+        """The ontology element with a feature hash (cached: a structure walk per instance is slow)."""
+        element = self._elements.get(feature_hash)
+        if element is None:
+            element = self._elements[feature_hash] = self._structure.get_child_by_hash(feature_hash)
+        return element
+
     def _object_instance(self, order: int) -> ObjectInstance:
         inst = self._objects.get(order)
         if inst is None:
             cell = self._store.object_cell(order)
-            ontology_object = self._structure.get_child_by_hash(cell.feature_hash)
+            ontology_object = self._element(cell.feature_hash)
             inst = ObjectInstance._from_cell(ontology_object, cell, self)
             self._objects[order] = inst
         return inst
@@ -218,7 +227,7 @@ class LabelRowV2:
         inst = self._classifications.get(order)
         if inst is None:
             cell = self._store.classification_cell(order)
-            ontology_classification = self._structure.get_child_by_hash(cell.feature_hash)
+            ontology_classification = self._element(cell.feature_hash)
             inst = ClassificationInstance._from_cell(ontology_classification, cell, self)
             self._classifications[order] = inst
         return inst
