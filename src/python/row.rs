@@ -6,7 +6,7 @@ use pyo3::types::{PyDict, PyList};
 use serde_json::Value;
 
 use super::classifications::PyClassificationCell;
-use super::convert::{to_py, to_value};
+use super::convert::{to_py, to_value, PyBuilder};
 use super::errors::{label_error, IntoPyResult};
 use super::objects::{geometry_arg, now_secs, ranges_arg, BulkArgs, MetaArgs, PyObjectCell};
 use super::ontology::PyOntology;
@@ -156,8 +156,10 @@ impl PyRow {
 
     #[pyo3(signature = (renumber_objects=false))]
     fn to_dict<'py>(&self, py: Python<'py>, renumber_objects: bool) -> PyResult<Bound<'py, PyAny>> {
-        let v = export_row(&self.inner.lock(), ExportOptions { renumber_objects }).py_err(py)?;
-        to_py(py, &v)
+        let v = py
+            .detach(|| export_row(&self.inner.lock(), ExportOptions { renumber_objects }))
+            .py_err(py)?;
+        PyBuilder::new(py).build(&v)
     }
 
     fn header<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
