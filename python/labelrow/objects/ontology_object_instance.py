@@ -24,7 +24,12 @@ from labelrow.objects._meta import MetaProperty
 from labelrow.objects.attributes import Attribute, ChecklistAttribute
 from labelrow.objects.coordinates import (
     NON_GEOMETRIC_COORDINATES,
+    BoundingBoxCoordinates,
+    CircleCoordinates,
     Coordinates,
+    EllipseCoordinates,
+    PointCoordinate,
+    RotatableBoundingBoxCoordinates,
     coordinates_from_frame_geometry,
     frame_geometry,
 )
@@ -416,9 +421,15 @@ class ObjectInstance:
 
         @property
         def coordinates(self) -> Coordinates:
-            entry = self._object_instance._cell.entry(self._frame)
-            if entry is None:
+            cell = self._object_instance._cell
+            flat = cell.coordinates_tuple(self._frame)
+            if flat is None:
                 raise LabelRowError(_NOT_ON_FRAME)
+            maker = _FLAT_COORDINATES.get(flat[0])
+            if maker is not None:
+                return maker(*flat[1:])
+            entry = cell.entry(self._frame)
+            assert entry is not None  # the frame exists: coordinates_tuple said so
             return coordinates_from_frame_geometry(entry)
 
         @coordinates.setter
@@ -441,6 +452,18 @@ class ObjectInstance:
 
         def __repr__(self) -> str:
             return f"Annotation(object_hash={self.object_hash}, frame={self._frame})"
+
+
+# Coordinate classes built straight from the core's flat tuples (the other shapes go through their dicts).
+_FLAT_COORDINATES: dict[str, Any] = {
+    "bounding_box": lambda h, w, x, y: BoundingBoxCoordinates(height=h, width=w, top_left_x=x, top_left_y=y),
+    "rotatable_bounding_box": lambda h, w, x, y, t: RotatableBoundingBoxCoordinates(
+        height=h, width=w, top_left_x=x, top_left_y=y, theta=t
+    ),
+    "point": lambda x, y: PointCoordinate(x=x, y=y),
+    "circle": lambda x, y, r, s, t: CircleCoordinates(center_x=x, center_y=y, radius=r, stretch=s, theta=t),
+    "ellipse": lambda x, y, rx, ry, t: EllipseCoordinates(center_x=x, center_y=y, rx=rx, ry=ry, theta=t),
+}
 
 
 def _check_object_number(value: int | None) -> None:
