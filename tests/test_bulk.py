@@ -34,7 +34,12 @@ def setup(shape: Shape) -> tuple[OntologyStructure, LabelRowV2]:
     structure = OntologyStructure()
     structure.add_object("Thing", shape, feature_node_hash="thing001")
     meta = CustomerProvidedVideoMetadata(fps=10.0, duration=20.0, width=8, height=8, file_size=1, mime_type="video/mp4")
-    return structure, LabelRowV2.from_media_metadata(structure, meta)
+    row = LabelRowV2.from_media_metadata(structure, meta)
+    # Rows made in different seconds would differ in their creation stamps: pin them.
+    labels = row.to_encord_dict()
+    labels["created_at"] = labels["last_edited_at"] = "Mon, 01 Jan 2024 00:00:00 UTC"
+    row.from_labels_dict(labels)
+    return structure, row
 
 
 @pytest.mark.parametrize("shape", list(SHAPES))

@@ -39,13 +39,55 @@ fn media_arg(py: Python<'_>, media: &Bound<'_, PyDict>) -> PyResult<MediaInfo> {
     })
 }
 
+/// Builds a row without the GIL. Date strings the core does not parse natively need the Python fallback
+/// (`dateutil`): the first attempt only notes them, and when one made it fail, the parse is redone with the GIL.
+fn parse_detached(
+    py: Python<'_>,
+    v: &Value,
+    ontology: &PyOntology,
+    media: MediaInfo,
+    date_fallback: &Bound<'_, PyAny>,
+) -> PyResult<RowStore> {
+    let onto = ontology.inner.clone();
+    let now = now_secs();
+    let (first, needed_fallback) = py.detach(|| {
+        let unparsed = std::cell::Cell::new(false);
+        let note = |_: &str| {
+            unparsed.set(true);
+            None
+        };
+        let ctx = ParseContext {
+            onto: onto.clone(),
+            media: media.clone(),
+            now,
+            date_fallback: &note,
+        };
+        (parse_row(v, &ctx), unparsed.get())
+    });
+    match first {
+        Ok(row) => Ok(row),
+        Err(_) if needed_fallback => {
+            let fallback = |s: &str| -> Option<i64> { date_fallback.call1((s,)).ok()?.extract::<Option<i64>>().ok()? };
+            let ctx = ParseContext {
+                onto,
+                media,
+                now,
+                date_fallback: &fallback,
+            };
+            parse_row(v, &ctx).py_err(py)
+        }
+        Err(e) => Err(label_error(py, &e)),
+    }
+}
+
 fn lost(py: Python<'_>) -> PyErr {
     label_error(py, &LabelError::label_row("the instance is not on this label row"))
 }
 
 #[pymethods]
 impl PyRow {
-    /// Parses a label dict into a new row (the work of `from_labels_dict`).
+    /// Parses a label dict into a new row (the work of `from_labels_dict`): the dict is read into Rust with the
+    /// GIL, the row is built without it.
     #[staticmethod]
     fn load(
         py: Python<'_>,
@@ -54,20 +96,12 @@ impl PyRow {
         label_row: &Bound<'_, PyAny>,
         date_fallback: &Bound<'_, PyAny>,
     ) -> PyResult<Self> {
-        let d = to_value(label_row)?;
-        let fallback = |s: &str| -> Option<i64> { date_fallback.call1((s,)).ok()?.extract::<Option<i64>>().ok()? };
-        let ctx = ParseContext {
-            onto: ontology.inner.clone(),
-            media: media_arg(py, media)?,
-            now: now_secs(),
-            date_fallback: &fallback,
-        };
-        let row = parse_row(&d, &ctx).py_err(py)?;
+        let v = to_value(label_row)?;
+        let row = parse_detached(py, &v, ontology, media_arg(py, media)?, date_fallback)?;
         Ok(Self { inner: Mutex::new(row) })
     }
 
-    /// Parses label-row JSON (bytes or str) entirely in Rust, without the GIL. Date strings the core does not
-    /// parse natively fall back to `date_fallback` (with the GIL), as in `load`.
+    /// Parses label-row JSON (bytes or str) entirely in Rust, without the GIL.
     #[staticmethod]
     fn load_json(
         py: Python<'_>,
@@ -80,52 +114,10 @@ impl PyRow {
             Ok(b) => b.as_bytes().to_vec(),
             Err(_) => data.extract::<String>()?.into_bytes(),
         };
-        let media = media_arg(py, media)?;
-        let onto = ontology.inner.clone();
-        let now = now_secs();
-        let attempt = py.detach(|| -> Result<Result<RowStore, LabelError>, String> {
-            let v: Value = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
-            let unparsed = std::cell::Cell::new(false);
-            let mark = |_: &str| {
-                unparsed.set(true);
-                None
-            };
-            let ctx = ParseContext {
-                onto: onto.clone(),
-                media: media.clone(),
-                now,
-                date_fallback: &mark,
-            };
-            let result = parse_row(&v, &ctx);
-            if result.is_err() && unparsed.get() {
-                // A date only the general parser understands: redo it with the GIL (below).
-                return Ok(Err(LabelError::value("needs the date fallback")));
-            }
-            Ok(result)
-        });
-        let row = match attempt {
-            Err(msg) => {
-                return Err(label_error(
-                    py,
-                    &LabelError::value(format!("invalid label row JSON: {msg}")),
-                ))
-            }
-            Ok(Ok(row)) => row,
-            Ok(Err(e)) if e.message != "needs the date fallback" => return Err(label_error(py, &e)),
-            Ok(Err(_)) => {
-                let v: Value = serde_json::from_slice(&bytes)
-                    .map_err(|e| label_error(py, &LabelError::value(format!("invalid label row JSON: {e}"))))?;
-                let fallback =
-                    |s: &str| -> Option<i64> { date_fallback.call1((s,)).ok()?.extract::<Option<i64>>().ok()? };
-                let ctx = ParseContext {
-                    onto,
-                    media,
-                    now,
-                    date_fallback: &fallback,
-                };
-                parse_row(&v, &ctx).py_err(py)?
-            }
-        };
+        let v: Value = py
+            .detach(|| serde_json::from_slice(&bytes))
+            .map_err(|e| label_error(py, &LabelError::value(format!("invalid label row JSON: {e}"))))?;
+        let row = parse_detached(py, &v, ontology, media_arg(py, media)?, date_fallback)?;
         Ok(Self { inner: Mutex::new(row) })
     }
 
