@@ -13,11 +13,9 @@ from labelrow.objects.ontology_element import (
     OntologyAttributeError,
     OntologyElement,
     OntologyIndexError,
-    _check_new_nested,
+    _append_attribute,
     _enum_value,
-    _next_local_uid,
     _opt,
-    _random_nested_hash,
     _req,
     _to_int,
 )
@@ -121,21 +119,9 @@ class Classification(OntologyElement):
         """Create the (single) root attribute of the classification."""
         if self.attributes:
             raise OntologyValueError("Classification should have exactly one root attribute")
-        if local_uid is None:
-            local_uid = _next_local_uid(self.attributes)
-        if feature_node_hash is None:
-            feature_node_hash = _random_nested_hash()
-        _check_new_nested(self.attributes, local_uid, feature_node_hash)
-        attribute = cls(
-            uid=[self.uid, local_uid],
-            feature_node_hash=feature_node_hash,
-            name=name,
-            required=required,
-            dynamic=False,
-            archived=False,
+        return _append_attribute(
+            self.attributes, [self.uid], cls, name, local_uid, feature_node_hash, required, dynamic=False
         )
-        self.attributes.append(attribute)
-        return attribute
 
 
 __all__ = ["Classification", "OntologyClassificationLevel"]

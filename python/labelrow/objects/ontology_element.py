@@ -229,3 +229,32 @@ __all__ = [
     "OntologyNestedElementT",
     "OntologyOverflowError",
 ]
+
+
+def _append_attribute(
+    siblings: list[Any],
+    parent_uid: list[int],
+    cls: type,
+    name: str,
+    local_uid: int | None,
+    feature_node_hash: str | None,
+    required: bool,
+    dynamic: bool,
+) -> Any:
+    """Creates an attribute below `parent_uid` with the next free local id and a random hash unless given,
+    refuses duplicates among `siblings`, and appends it to them (the one way every `add_*attribute` works)."""
+    if local_uid is None:
+        local_uid = _next_local_uid(siblings)
+    if feature_node_hash is None:
+        feature_node_hash = _random_nested_hash()
+    _check_new_nested(siblings, local_uid, feature_node_hash)
+    attribute = cls(
+        uid=[*parent_uid, local_uid],
+        feature_node_hash=feature_node_hash,
+        name=name,
+        required=required,
+        dynamic=dynamic,
+        archived=False,
+    )
+    siblings.append(attribute)
+    return attribute

@@ -11,10 +11,8 @@ from labelrow.objects.attributes import Attribute, AttributeType, _attributes_fr
 from labelrow.objects.common import Shape
 from labelrow.objects.ontology_element import (
     OntologyElement,
-    _check_new_nested,
-    _next_local_uid,
+    _append_attribute,
     _opt,
-    _random_nested_hash,
     _req,
     _to_int,
 )
@@ -114,21 +112,9 @@ class Object(OntologyElement):
         dynamic: bool = False,
     ) -> AttributeType:
         """Create a top-level attribute of class ``cls`` (``dynamic`` ones get per-frame answers)."""
-        if local_uid is None:
-            local_uid = _next_local_uid(self.attributes)
-        if feature_node_hash is None:
-            feature_node_hash = _random_nested_hash()
-        _check_new_nested(self.attributes, local_uid, feature_node_hash)
-        attribute = cls(
-            uid=[self.uid, local_uid],
-            feature_node_hash=feature_node_hash,
-            name=name,
-            required=required,
-            dynamic=dynamic,
-            archived=False,
+        return _append_attribute(
+            self.attributes, [self.uid], cls, name, local_uid, feature_node_hash, required, dynamic
         )
-        self.attributes.append(attribute)
-        return attribute
 
 
 __all__ = ["Object"]

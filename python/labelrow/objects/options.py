@@ -11,13 +11,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from labelrow.objects.ontology_element import (
     OntologyElement,
     OntologyNestedElement,
-    _check_new_nested,
+    _append_attribute,
     _decode_nested_uid,
     _encode_nested_uid,
     _iter,
-    _next_local_uid,
     _opt,
-    _random_nested_hash,
     _req,
 )
 
@@ -150,21 +148,9 @@ class NestableOption(Option):
         required: bool = False,
     ) -> AttributeType:
         """Create an attribute of class ``cls`` below this option and return it."""
-        if local_uid is None:
-            local_uid = _next_local_uid(self.nested_options)
-        if feature_node_hash is None:
-            feature_node_hash = _random_nested_hash()
-        _check_new_nested(self.nested_options, local_uid, feature_node_hash)
-        attribute = cls(
-            uid=[*self.uid, local_uid],
-            feature_node_hash=feature_node_hash,
-            name=name,
-            required=required,
-            dynamic=False,
-            archived=False,
+        return _append_attribute(
+            self.nested_options, self.uid, cls, name, local_uid, feature_node_hash, required, dynamic=False
         )
-        self.nested_options.append(attribute)
-        return attribute
 
     def add_nested_option(
         self,
