@@ -174,6 +174,8 @@ BULK_SHAPES: dict[str, Callable[[tuple], tuple]] = {
     "rotatable_bounding_box": lambda a: (a[2], a[3], a[1], a[0], a[4]),
     "point": lambda a: (a[0], a[1]),
 }
+#: shapes whose bulk form is vertices (V x 2) plus offsets (``generate._coord_args`` gives flat x, y lists)
+VERTEX_SHAPES = ("polygon", "polyline")
 #: candidate names of a numpy columns export on ``LabelRowV2`` (labelrow only)
 COLUMN_METHODS = ("get_annotation_columns", "annotation_columns", "to_columns", "columns")
 
@@ -248,37 +250,54 @@ def _answer(nodes: dict[str, Any], ans: Any) -> Any:
     return ans
 
 
-def bulk_arrays(plan: G.Plan) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """Per object of a bulk-capable shape: (frames, coordinates, confidences) as numpy arrays."""
-    out = {}
+def bulk_arrays(plan: G.Plan) -> dict[str, tuple]:
+    """Per object of an array-capable shape: (frames, coordinates, confidences, offsets) as numpy arrays (offsets:
+    polygons and polylines, whose coordinates are their vertices)."""
+    out: dict[str, tuple] = {}
     for po in plan.objects:
+        frames = np.array([fr[0] for fr in po.frames], dtype=np.int64)
+        conf = np.array([fr[4] for fr in po.frames], dtype=np.float64)
         conv = BULK_SHAPES.get(po.shape)
         if conv is not None:
-            out[po.object_hash] = (
-                np.array([fr[0] for fr in po.frames], dtype=np.int64),
-                np.array([conv(fr[1]) for fr in po.frames], dtype=np.float64),
-                np.array([fr[4] for fr in po.frames], dtype=np.float64),
-            )
+            out[po.object_hash] = (frames, np.array([conv(fr[1]) for fr in po.frames], dtype=np.float64), conf, None)
+        elif po.shape in VERTEX_SHAPES:
+            flat = [np.asarray(fr[1], dtype=np.float64).reshape(-1, 2) for fr in po.frames]
+            offsets = np.concatenate([[0], np.cumsum([len(v) for v in flat])]).astype(np.int64)
+            out[po.object_hash] = (frames, np.concatenate(flat), conf, offsets)
     return out
 
 
-def build_via_api(lib: Lib, gen: G.Generated, plan: G.Plan, bulk: bool = False, arrays: dict | None = None) -> Any:
-    """A detached row with the content of ``plan``, built through the per-frame API.
+def prebuilt_coordinates(lib: Lib, gen: G.Generated, plan: G.Plan) -> dict[str, list[Any]]:
+    """Per object, its coordinate objects frame by frame (built untimed: a caller of the per-frame API builds
+    them from its own data, at the same cost in both libraries)."""
+    structure = lib.structure(gen.ontology)
+    makers = {s: coord_maker(lib, s, structure) for s in G.SHAPE_NAMES}
+    return {po.object_hash: [makers[po.shape](fr[1]) for fr in po.frames] for po in plan.objects}
+
+
+def build_via_api(
+    lib: Lib,
+    gen: G.Generated,
+    plan: G.Plan,
+    coords: dict[str, list[Any]],
+    bulk: bool = False,
+    arrays: dict | None = None,
+) -> Any:
+    """A detached row with the content of ``plan``, built through the per-frame API from prebuilt coordinates.
 
     ``bulk``: every object gets the metadata of its first frame on all its frames (the bulk API takes one set
-    of metadata per call; confidences stay per frame), and where ``lib`` has the bulk API and ``arrays`` (from
-    :func:`bulk_arrays`) holds the object, its frames are set with one bulk call. Libraries without the bulk
-    API build the same content frame by frame."""
-    structure = lib.structure(gen.ontology)
+    of metadata per call; confidences stay per frame). Where ``lib`` has the bulk API, each object's frames are
+    set with one bulk call: numpy arrays from ``arrays`` (:func:`bulk_arrays`) where the shape has an array form,
+    otherwise the list of coordinate objects. Libraries without the bulk API build the same content frame by
+    frame."""
     nodes = lib.nodes(gen.ontology)
-    makers = {s: coord_maker(lib, s, structure) for s in G.SHAPE_NAMES}
     row = lib.new_row(gen.ontology, gen.media)
     Range = lib.Range
     bulk_name = bulk_method(lib) if bulk else None
     arrays = arrays or {}
     for po in plan.objects:
         inst = lib.ObjectInstance(nodes[po.feature_hash], object_hash=po.object_hash)
-        mk = makers[po.shape]
+        cs = coords[po.object_hash]
         if bulk:
             _, _, ca, cb, _, man, la, lb = po.frames[0]
             meta = {
@@ -288,16 +307,23 @@ def build_via_api(lib: Lib, gen: G.Generated, plan: G.Plan, bulk: bool = False, 
                 "last_edited_at": la,
                 "last_edited_by": lb,
             }
-            if bulk_name is not None and po.object_hash in arrays:
-                frames, coords, conf = arrays[po.object_hash]
-                getattr(inst, bulk_name)(frames, coords, confidence=conf, **meta)
+            if bulk_name is not None:
+                arr = arrays.get(po.object_hash)
+                if arr is not None:
+                    frames, values, conf, offsets = arr
+                    extra = {} if offsets is None else {"offsets": offsets}
+                    getattr(inst, bulk_name)(frames, values, confidence=conf, **extra, **meta)
+                else:
+                    frames = np.array([fr[0] for fr in po.frames], dtype=np.int64)
+                    conf = np.array([fr[4] for fr in po.frames], dtype=np.float64)
+                    getattr(inst, bulk_name)(frames, cs, confidence=conf, **meta)
             else:
-                for fr in po.frames:
-                    inst.set_for_frames(mk(fr[1]), fr[0], confidence=fr[4], **meta)
+                for fr, c in zip(po.frames, cs, strict=True):
+                    inst.set_for_frames(c, fr[0], confidence=fr[4], **meta)
         else:
-            for f, args, ca, cb, conf, man, la, lb in po.frames:
+            for (f, _, ca, cb, conf, man, la, lb), c in zip(po.frames, cs, strict=True):
                 inst.set_for_frames(
-                    mk(args),
+                    c,
                     f,
                     created_at=ca,
                     created_by=cb,
@@ -345,6 +371,7 @@ class Ctx:
     windows: list[tuple[int, int]]
     _plan: G.Plan | None = None
     _arrays: dict | None = None
+    _coords: dict[str, dict[str, list[Any]]] = field(default_factory=dict)
 
     @property
     def plan(self) -> G.Plan:
@@ -358,6 +385,13 @@ class Ctx:
         if self._arrays is None:
             self._arrays = bulk_arrays(self.plan)
         return self._arrays
+
+    def coordinates(self, lib: Lib) -> dict[str, list[Any]]:
+        """``lib``'s coordinate objects for the per-frame build, made once, untimed."""
+        c = self._coords.get(lib.name)
+        if c is None:
+            c = self._coords[lib.name] = prebuilt_coordinates(lib, self.gen, self.plan)
+        return c
 
     @property
     def per_frame(self) -> float:
@@ -419,6 +453,11 @@ def op_to_json(lib: Lib, ctx: Ctx, get_row: Callable[[], Any]) -> tuple[float, A
 
 def op_frame_views(lib: Lib, ctx: Ctx, get_row: Callable[[], Any]) -> tuple[float, Any]:
     row = get_row()
+    return _timed(lambda: sum(len(row.get_frame_view(f).get_object_instances()) for f in ctx.view_frames))
+
+
+def op_frame_view_coordinates(lib: Lib, ctx: Ctx, get_row: Callable[[], Any]) -> tuple[float, Any]:
+    row = get_row()
 
     def run() -> int:
         n = 0
@@ -444,14 +483,14 @@ def op_ontology_filter(lib: Lib, ctx: Ctx, get_row: Callable[[], Any]) -> tuple[
 
 
 def op_build_api(lib: Lib, ctx: Ctx, _get_row: Callable[[], Any]) -> tuple[float, Any]:
-    plan = ctx.plan
-    dt, row = _timed(lambda: build_via_api(lib, ctx.gen, plan))
+    plan, coords = ctx.plan, ctx.coordinates(lib)
+    dt, row = _timed(lambda: build_via_api(lib, ctx.gen, plan, coords))
     return dt, len(row.get_object_instances())
 
 
 def op_build_bulk(lib: Lib, ctx: Ctx, _get_row: Callable[[], Any]) -> tuple[float, Any]:
-    plan, arrays = ctx.plan, ctx.bulk_arrays
-    dt, row = _timed(lambda: build_via_api(lib, ctx.gen, plan, bulk=True, arrays=arrays))
+    plan, arrays, coords = ctx.plan, ctx.bulk_arrays, ctx.coordinates(lib)
+    dt, row = _timed(lambda: build_via_api(lib, ctx.gen, plan, coords, bulk=True, arrays=arrays))
     return dt, len(row.get_object_instances())
 
 
@@ -500,7 +539,18 @@ OPS: list[Op] = [
         reads_row=True,
         ref_note="ref: orjson.dumps(to_encord_dict())",
     ),
-    Op("frame views (random frames)", op_frame_views, reads_row=True, ref_note="objects + coordinates"),
+    Op(
+        "frame views (random frames)",
+        op_frame_views,
+        reads_row=True,
+        ref_note="get_frame_view(f).get_object_instances()",
+    ),
+    Op(
+        "frame views + annotation coordinates",
+        op_frame_view_coordinates,
+        reads_row=True,
+        ref_note="plus get_annotation(f).coordinates of each",
+    ),
     Op("frame-window filters (100 windows)", op_window_filters, reads_row=True),
     Op("get_object_instances(ontology filter)", op_ontology_filter, reads_row=True),
     Op(
@@ -510,12 +560,12 @@ OPS: list[Op] = [
         reads_row=True,
         ref_note="ref: Python loop collecting frames + boxes",
     ),
-    Op("build via per-frame API", op_build_api),
+    Op("build via per-frame API", op_build_api, ref_note="coordinate objects prebuilt, untimed"),
     Op(
         "build via bulk API",
         op_build_bulk,
         lambda lib: None if bulk_method(lib) else "n/a: no bulk API",
-        ref_note="boxes/points in one call per object; ref: per-frame API, same content",
+        ref_note="one bulk call per object; ref: per-frame API, same content",
     ),
 ]
 

@@ -89,7 +89,10 @@ def test_every_shape_and_answer_kind_is_generated(profile: str) -> None:
 @pytest.mark.parametrize("profile", SMOKE_PROFILES)
 def test_per_frame_api_build_equal_in_both_libraries(libs: dict[str, R.Lib], profile: str) -> None:
     ctx = ctx_of(profile)
-    out = {n: _strip_row_times(R.build_via_api(lib, ctx.gen, ctx.plan).to_encord_dict()) for n, lib in libs.items()}
+    out = {
+        n: _strip_row_times(R.build_via_api(lib, ctx.gen, ctx.plan, ctx.coordinates(lib)).to_encord_dict())
+        for n, lib in libs.items()
+    }
     assert _dump(out["labelrow"]) == _dump(out["encord"])
 
 
@@ -99,8 +102,10 @@ def test_bulk_api_build_equals_per_frame_build(libs: dict[str, R.Lib], profile: 
         pytest.skip("labelrow: no bulk API")
     ctx = ctx_of(profile)
     assert ctx.bulk_arrays
-    ours = R.build_via_api(libs["labelrow"], ctx.gen, ctx.plan, bulk=True, arrays=ctx.bulk_arrays)
-    ref = R.build_via_api(libs["encord"], ctx.gen, ctx.plan, bulk=True, arrays=ctx.bulk_arrays)
+    ours, ref = (
+        R.build_via_api(lib, ctx.gen, ctx.plan, ctx.coordinates(lib), bulk=True, arrays=ctx.bulk_arrays)
+        for lib in (libs["labelrow"], libs["encord"])
+    )
     assert _dump(_strip_row_times(ours.to_encord_dict())) == _dump(_strip_row_times(ref.to_encord_dict()))
 
 

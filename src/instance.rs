@@ -164,17 +164,20 @@ impl ObjectData {
             }
         }
         let mut added = Vec::new();
-        let mut seen = std::collections::HashSet::with_capacity(frames.len());
+        // One frame (the per-frame API) needs no duplicate tracking: skip the set's allocation.
+        let mut seen = std::collections::HashSet::with_capacity(if frames.len() > 1 { frames.len() } else { 0 });
         for (i, &f) in frames.iter().enumerate() {
+            let first = frames.len() == 1 || seen.insert(f);
+            let exists = self.frames.contains_key(&f);
             // A frame given twice in one bulk call is what a second one-by-one call on it would be.
-            if !overwrite && (self.frames.contains_key(&f) || !seen.insert(f)) {
+            if !overwrite && (exists || !first) {
                 return Err(LabelError::label_row(
                     "Cannot overwrite existing data for a frame. Set `overwrite` to `True` to overwrite.",
                 ));
             }
             self.check_shape(geometries.get(i))?;
             check_bound(f, bound)?;
-            if !self.frames.contains_key(&f) && !added.contains(&f) {
+            if !exists && first {
                 added.push(f);
             }
         }
@@ -193,12 +196,18 @@ impl ObjectData {
     ) {
         for (i, &f) in frames.iter().enumerate() {
             let geometry = geometries.get(i);
-            let entry = self.frames.entry(f).or_insert_with(|| FrameAnnotation {
-                geometry: geometry.clone(),
-                meta: AnnotationMeta::new(now),
-                interpolate: None,
-            });
-            entry.geometry = geometry.clone();
+            let entry = match self.frames.entry(f) {
+                std::collections::btree_map::Entry::Occupied(e) => {
+                    let e = e.into_mut();
+                    e.geometry = geometry.clone();
+                    e
+                }
+                std::collections::btree_map::Entry::Vacant(e) => e.insert(FrameAnnotation {
+                    geometry: geometry.clone(),
+                    meta: AnnotationMeta::new(now),
+                    interpolate: None,
+                }),
+            };
             update.apply(&mut entry.meta);
             if let Some(c) = confidences.and_then(|c| c.get(i)) {
                 entry.meta.confidence = c.clone();

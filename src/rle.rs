@@ -338,6 +338,11 @@ fn parse_runs(s: &str, mut sink: impl FnMut(u64, usize) -> Result<(), RleError>)
     Ok(())
 }
 
+/// Checks that an RLE string parses (the rules of [`string_to_runs`]) without keeping the runs.
+pub fn validate(s: &str) -> Result<(), RleError> {
+    parse_runs(s, |_, _| Ok(()))
+}
+
 /// Parses an RLE string back into run lengths.
 ///
 /// Errors on characters outside `'0'..='o'`, a trailing unterminated value, negative runs and

@@ -11,7 +11,13 @@ import pytest
 from labelrow.exceptions import LabelRowError
 from labelrow.objects import LabelRowV2, ObjectInstance, OntologyStructure
 from labelrow.objects.common import Shape
-from labelrow.objects.coordinates import BoundingBoxCoordinates, PointCoordinate, RotatableBoundingBoxCoordinates
+from labelrow.objects.coordinates import (
+    BoundingBoxCoordinates,
+    PointCoordinate,
+    PolygonCoordinates,
+    PolylineCoordinates,
+    RotatableBoundingBoxCoordinates,
+)
 from labelrow.orm.storage import CustomerProvidedVideoMetadata
 
 T0 = datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC)
@@ -98,11 +104,57 @@ def test_bad_bulk_input_changes_nothing(frames, coords, conf, error) -> None:
     assert json.dumps(row.to_encord_dict()) == before
 
 
-def test_bulk_needs_a_supported_shape() -> None:
+def test_bulk_arrays_need_a_supported_shape() -> None:
     structure, _ = setup(Shape.POLYGON)
     obj = ObjectInstance(structure.objects[0])
-    with pytest.raises(LabelRowError, match="not supported"):
+    with pytest.raises(LabelRowError, match="offsets"):
         obj.set_for_frames_bulk(np.array([0]), np.zeros((1, 4)))
+    structure, _ = setup(Shape.CUBOID)
+    obj = ObjectInstance(structure.objects[0])
+    with pytest.raises(LabelRowError, match="list of coordinate objects"):
+        obj.set_for_frames_bulk(np.array([0]), np.zeros((1, 9)))
+
+
+@pytest.mark.parametrize("shape", [Shape.POLYGON, Shape.POLYLINE])
+def test_vertices_and_offsets_equal_one_by_one(shape: Shape) -> None:
+    rng = np.random.default_rng(11)
+    frames = rng.choice(200, size=40, replace=False)
+    sizes = rng.integers(1 if shape == Shape.POLYLINE else 3, 9, size=40)
+    offsets = np.concatenate([[0], np.cumsum(sizes)])
+    vertices = rng.random((int(offsets[-1]), 2))
+    kwargs = {"created_at": T0, "last_edited_at": T0, "created_by": "a@b.co"}
+
+    structure, row_a = setup(shape)
+    one = ObjectInstance(structure.objects[0], object_hash="obj00001")
+    for i, f in enumerate(frames):
+        pts = [PointCoordinate(float(x), float(y)) for x, y in vertices[offsets[i] : offsets[i + 1]]]
+        coords = PolygonCoordinates(values=pts) if shape == Shape.POLYGON else PolylineCoordinates(values=pts)
+        one.set_for_frames(coords, int(f), **kwargs)
+    row_a.add_object_instance(one)
+
+    _, row_b = setup(shape)
+    bulk = ObjectInstance(structure.objects[0], object_hash="obj00001")
+    bulk.set_for_frames_bulk(frames, vertices, offsets=offsets, **kwargs)
+    row_b.add_object_instance(bulk)
+    assert json.dumps(row_b.to_encord_dict()) == json.dumps(row_a.to_encord_dict())
+    columns = row_b.get_annotation_columns()
+    key = "polygon" if shape == Shape.POLYGON else "polyline"
+    order = np.argsort(frames)
+    assert np.array_equal(columns[f"{key}_offsets"], np.concatenate([[0], np.cumsum(sizes[order])]))
+
+
+@pytest.mark.parametrize(
+    ("offsets", "error"),
+    [([0, 2, 2, 4], "no vertices"), ([1, 2, 4], "from 0"), ([0, 2, 5], "from 0"), ([0, 3, 2, 4], "no vertices")],
+)
+def test_bad_offsets_change_nothing(offsets: list[int], error: str) -> None:
+    structure, row = setup(Shape.POLYLINE)
+    obj = ObjectInstance(structure.objects[0])
+    obj.set_for_frames(PolylineCoordinates(values=[PointCoordinate(0.5, 0.5)]), 100)
+    row.add_object_instance(obj)
+    with pytest.raises(LabelRowError, match=error):
+        obj.set_for_frames_bulk(np.arange(len(offsets) - 1), np.zeros((4, 2)), offsets=np.array(offsets))
+    assert obj.get_annotation_frames() == {100}
 
 
 def test_add_object_instances_keeps_order() -> None:

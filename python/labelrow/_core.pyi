@@ -14,6 +14,8 @@ def rle_encode(mask: npt.NDArray[np.bool_]) -> str:
 def rle_decode(rle: str, height: int, width: int) -> npt.NDArray[np.bool_]:
     """Decodes an RLE string into a `height` x `width` boolean mask; ValueError for malformed strings."""
 
+def register_coordinate_classes(classes: dict[type, str]) -> None: ...
+
 class CompiledOntology:
     def __init__(self, structure: dict[str, Any]) -> None: ...
     def has_object(self, feature_hash: str) -> bool: ...
@@ -39,6 +41,19 @@ class ObjectCell:
     def coordinates_tuple(self, frame: int) -> tuple[Any, ...] | None: ...
     def meta(self, frame: int) -> _Meta | None: ...
     def set_meta_field(self, frame: int, name: str, value: Any) -> None: ...
+    def set_for_frames_fast(
+        self,
+        coordinates: Any,
+        frames: Any,
+        row: Row | None,
+        overwrite: bool,
+        created_at: Any,
+        created_by: Any,
+        last_edited_at: Any,
+        last_edited_by: Any,
+        confidence: Any,
+        manual_annotation: Any,
+    ) -> bool: ...
     def set_frames(
         self,
         frames: list[int],
@@ -52,12 +67,14 @@ class ObjectCell:
         self,
         frames: npt.NDArray[np.int64],
         kind: str,
-        coordinates: npt.NDArray[np.float64],
+        coordinates: npt.NDArray[np.float64] | list[Any] | tuple[Any, ...],
         meta: _MetaArgs,
         *,
+        offsets: npt.NDArray[np.int64] | None = None,
         confidence: npt.NDArray[np.float64] | None = None,
         overwrite: bool = False,
         bound: int | None = None,
+        fallback: Any = None,
     ) -> None: ...
     def check_geometry(self, geometry: dict[str, Any]) -> None: ...
     def remove_frames(self, frames: list[int]) -> None: ...
@@ -148,11 +165,13 @@ class Row:
         order: int,
         frames: npt.NDArray[np.int64],
         kind: str,
-        coordinates: npt.NDArray[np.float64],
+        coordinates: npt.NDArray[np.float64] | list[Any] | tuple[Any, ...],
         meta: _MetaArgs,
         *,
+        offsets: npt.NDArray[np.int64] | None = None,
         confidence: npt.NDArray[np.float64] | None = None,
         overwrite: bool = False,
+        fallback: Any = None,
     ) -> None: ...
     def object_remove_frames(self, order: int, frames: list[int]) -> bool: ...
     def objects_on_frame(self, frame: int) -> list[int]: ...

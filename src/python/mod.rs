@@ -5,8 +5,10 @@ use pyo3::prelude::*;
 mod answers;
 mod arrays;
 mod bitmask;
+mod bulk;
 mod classifications;
 mod convert;
+mod coords;
 mod errors;
 mod objects;
 mod ontology;
@@ -20,6 +22,8 @@ mod _core {
     use super::bitmask::{rle_decode, rle_encode};
     #[pymodule_export]
     use super::classifications::PyClassificationCell;
+    #[pymodule_export]
+    use super::coords::register_coordinate_classes;
     #[pymodule_export]
     use super::objects::PyObjectCell;
     #[pymodule_export]

@@ -2,16 +2,19 @@
 
 use std::sync::Arc;
 
-use numpy::{PyReadonlyArray1, PyReadonlyArray2};
+use numpy::PyReadonlyArray1;
 use parking_lot::Mutex;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 use serde_json::Value;
 
 use super::answers::{answer_from_py, answer_to_py, attribute};
+use super::bulk::BulkArgs;
 use super::convert::{to_py, to_value};
+use super::coords::fast_geometry;
 use super::errors::{label_error, IntoPyResult};
 use super::ontology::PyOntology;
+use super::row::PyRow;
 use crate::error::LabelError;
 use crate::geometry::{parse_api_geometry, Geometry};
 use crate::instance::{AnnotationMeta, Geometries, MetaUpdate, ObjectCell, ObjectData};
@@ -60,103 +63,6 @@ pub fn meta_tuple<'py>(py: Python<'py>, m: &AnnotationMeta) -> PyResult<Bound<'p
             m.is_deleted.into_pyobject(py)?.into_any(),
         ],
     )
-}
-
-/// The arrays of a bulk `set_for_frames`, read into geometries (numbers become floats, as numpy holds them).
-pub struct BulkArgs {
-    pub frames: Vec<Frame>,
-    pub geometries: Vec<Geometry>,
-    pub confidences: Option<Vec<Value>>,
-}
-
-fn float(v: f64, what: &str) -> Result<serde_json::Number, LabelError> {
-    serde_json::Number::from_f64(v).ok_or_else(|| LabelError::label_row(format!("{what}: {v} is not a finite number")))
-}
-
-impl BulkArgs {
-    /// `kind`: `bounding_box` (rows of x, y, w, h), `rotatable_bounding_box` (x, y, w, h, theta) or `point` (x, y).
-    pub fn read(
-        py: Python<'_>,
-        frames: &PyReadonlyArray1<'_, i64>,
-        kind: &str,
-        coordinates: &PyReadonlyArray2<'_, f64>,
-        confidence: Option<&PyReadonlyArray1<'_, f64>>,
-    ) -> PyResult<Self> {
-        let frames: Vec<Frame> = frames.as_array().iter().copied().collect();
-        let coords = coordinates.as_array();
-        let width = match kind {
-            "bounding_box" => 4,
-            "rotatable_bounding_box" => 5,
-            "point" => 2,
-            other => {
-                return Err(label_error(
-                    py,
-                    &LabelError::value(format!("bulk coordinates of kind '{other}' are not supported")),
-                ))
-            }
-        };
-        if coords.ncols() != width || coords.nrows() != frames.len() {
-            return Err(label_error(
-                py,
-                &LabelError::value(format!(
-                    "expected {} x {width} coordinates for {} frames, got {} x {}",
-                    frames.len(),
-                    frames.len(),
-                    coords.nrows(),
-                    coords.ncols()
-                )),
-            ));
-        }
-        let mut geometries = Vec::with_capacity(frames.len());
-        for (i, r) in coords.rows().into_iter().enumerate() {
-            let n = |j: usize| float(r[j], &format!("coordinates[{i}][{j}]")).map_err(|e| label_error(py, &e));
-            let g = match kind {
-                "bounding_box" => Geometry::BoundingBox {
-                    x: n(0)?,
-                    y: n(1)?,
-                    w: n(2)?,
-                    h: n(3)?,
-                },
-                "rotatable_bounding_box" => Geometry::RotatableBoundingBox {
-                    x: n(0)?,
-                    y: n(1)?,
-                    w: n(2)?,
-                    h: n(3)?,
-                    theta: n(4)?,
-                },
-                _ => Geometry::Point {
-                    x: n(0)?,
-                    y: n(1)?,
-                    z: None,
-                },
-            };
-            geometries.push(g);
-        }
-        let confidences = match confidence {
-            None => None,
-            Some(c) => {
-                let c = c.as_array();
-                if c.len() != frames.len() {
-                    return Err(label_error(
-                        py,
-                        &LabelError::value("one confidence per frame is needed"),
-                    ));
-                }
-                Some(
-                    c.iter()
-                        .enumerate()
-                        .map(|(i, v)| float(*v, &format!("confidence[{i}]")).map(Value::Number))
-                        .collect::<Result<Vec<_>, _>>()
-                        .map_err(|e| label_error(py, &e))?,
-                )
-            }
-        };
-        Ok(Self {
-            frames,
-            geometries,
-            confidences,
-        })
-    }
 }
 
 /// The metadata arguments of `set_for_frames`, read from a dict with every key present (None = unchanged).
@@ -297,6 +203,65 @@ impl PyObjectCell {
         set_meta(&mut a.meta, name, value)
     }
 
+    /// The per-frame API's hot path: `set_for_frames` with coordinates read straight off the coordinate object,
+    /// for one frame (an int) and plain metadata (datetimes, strings, numbers, bools or None). Writes through
+    /// `row` (the parent's `Row`) when the object is on it. Returns False, having changed nothing, when the call
+    /// needs the general path (other frame forms, date strings, unusual coordinates, an object that points at
+    /// a row not holding it).
+    #[pyo3(signature = (coordinates, frames, row, overwrite, created_at, created_by, last_edited_at, last_edited_by, confidence, manual_annotation))]
+    #[allow(clippy::too_many_arguments)]
+    fn set_for_frames_fast(
+        &self,
+        py: Python<'_>,
+        coordinates: &Bound<'_, PyAny>,
+        frames: &Bound<'_, PyAny>,
+        row: Option<&Bound<'_, PyRow>>,
+        overwrite: bool,
+        created_at: &Bound<'_, PyAny>,
+        created_by: &Bound<'_, PyAny>,
+        last_edited_at: &Bound<'_, PyAny>,
+        last_edited_by: &Bound<'_, PyAny>,
+        confidence: &Bound<'_, PyAny>,
+        manual_annotation: &Bound<'_, PyAny>,
+    ) -> PyResult<bool> {
+        let Some(frame) = plain_frame(frames) else {
+            return Ok(false);
+        };
+        let Some(update) = plain_update(
+            created_at,
+            created_by,
+            last_edited_at,
+            last_edited_by,
+            confidence,
+            manual_annotation,
+        )?
+        else {
+            return Ok(false);
+        };
+        let Some(g) = fast_geometry(coordinates) else {
+            return Ok(false);
+        };
+        if g.shape() != self.cell.lock().feature_node().shape {
+            return Ok(false);
+        }
+        let geometries = Geometries::Same(&g);
+        match row {
+            Some(row) => match row
+                .get()
+                .set_frames_of_cell(&self.cell, &[frame], &geometries, &update, overwrite)
+            {
+                Some(r) => r.py_err(py).map(|()| true),
+                None => Ok(false),
+            },
+            None => {
+                let mut o = self.cell.lock();
+                o.plan_set(&[frame], &geometries, overwrite, None).py_err(py)?;
+                o.apply_set(&[frame], &geometries, &update, None, now_secs());
+                Ok(true)
+            }
+        }
+    }
+
     /// `set_for_frames` on an unattached object (`bound`: the frame count it is checked against, if any).
     #[pyo3(signature = (frames, geometry, meta, *, overwrite=false, bound=None))]
     fn set_frames(
@@ -319,20 +284,30 @@ impl PyObjectCell {
 
     /// Bulk `set_for_frames` on an unattached object: one geometry per frame from a coordinate array (see
     /// `bulk_geometries`), optional per-frame confidences.
-    #[pyo3(signature = (frames, kind, coordinates, meta, *, confidence=None, overwrite=false, bound=None))]
+    #[pyo3(signature = (frames, kind, coordinates, meta, *, offsets=None, confidence=None, overwrite=false, bound=None, fallback=None))]
     #[allow(clippy::too_many_arguments)]
     fn set_frames_bulk(
         &self,
         py: Python<'_>,
         frames: PyReadonlyArray1<'_, i64>,
         kind: &str,
-        coordinates: PyReadonlyArray2<'_, f64>,
+        coordinates: &Bound<'_, PyAny>,
         meta: MetaArgs<'_>,
+        offsets: Option<PyReadonlyArray1<'_, i64>>,
         confidence: Option<PyReadonlyArray1<'_, f64>>,
         overwrite: bool,
         bound: Option<i64>,
+        fallback: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<()> {
-        let bulk = BulkArgs::read(py, &frames, kind, &coordinates, confidence.as_ref())?;
+        let bulk = BulkArgs::read(
+            py,
+            &frames,
+            kind,
+            coordinates,
+            offsets.as_ref(),
+            confidence.as_ref(),
+            fallback,
+        )?;
         let update = meta.into_update()?;
         let geometries = Geometries::Each(&bulk.geometries);
         let mut o = self.cell.lock();
@@ -495,4 +470,79 @@ pub fn set_meta(m: &mut AnnotationMeta, name: &str, value: &Bound<'_, PyAny>) ->
         }
     }
     Ok(())
+}
+
+/// An int frame (not a bool), or `None` for the other frame forms.
+fn plain_frame(frames: &Bound<'_, PyAny>) -> Option<Frame> {
+    if frames.is_instance_of::<pyo3::types::PyBool>() || !frames.is_instance_of::<pyo3::types::PyInt>() {
+        return None;
+    }
+    frames.extract().ok()
+}
+
+/// Epoch seconds of a datetime as the facade's `to_epoch` computes them (`floor(value.timestamp())`, naive
+/// values being local time); `Some(None)` for None, `None` for anything else (date strings take the general
+/// path, which owns their parsing and errors).
+fn plain_date(v: &Bound<'_, PyAny>) -> PyResult<Option<Option<i64>>> {
+    if v.is_none() {
+        return Ok(Some(None));
+    }
+    if !v.is_instance_of::<pyo3::types::PyDateTime>() {
+        return Ok(None);
+    }
+    let secs: f64 = v.call_method0(pyo3::intern!(v.py(), "timestamp"))?.extract()?;
+    // Clamped into i64 by the saturating cast; dates that far out are rejected elsewhere long before.
+    #[allow(clippy::cast_possible_truncation)]
+    Ok(Some(Some(secs.floor() as i64)))
+}
+
+fn plain_str(v: &Bound<'_, PyAny>) -> Option<Option<String>> {
+    if v.is_none() {
+        return Some(None);
+    }
+    v.cast::<pyo3::types::PyString>()
+        .ok()?
+        .to_str()
+        .ok()
+        .map(|s| Some(s.to_owned()))
+}
+
+fn plain_update(
+    created_at: &Bound<'_, PyAny>,
+    created_by: &Bound<'_, PyAny>,
+    last_edited_at: &Bound<'_, PyAny>,
+    last_edited_by: &Bound<'_, PyAny>,
+    confidence: &Bound<'_, PyAny>,
+    manual_annotation: &Bound<'_, PyAny>,
+) -> PyResult<Option<MetaUpdate>> {
+    let (Some(created_at), Some(last_edited_at)) = (plain_date(created_at)?, plain_date(last_edited_at)?) else {
+        return Ok(None);
+    };
+    let (Some(created_by), Some(last_edited_by)) = (plain_str(created_by), plain_str(last_edited_by)) else {
+        return Ok(None);
+    };
+    let confidence = if confidence.is_none() {
+        None
+    } else {
+        match super::coords::plain_number(confidence) {
+            Some(n) => Some(Value::Number(n)),
+            None => return Ok(None),
+        }
+    };
+    let manual_annotation = if manual_annotation.is_none() {
+        None
+    } else {
+        match manual_annotation.cast::<pyo3::types::PyBool>() {
+            Ok(b) => Some(b.is_true()),
+            Err(_) => return Ok(None),
+        }
+    };
+    Ok(Some(MetaUpdate {
+        created_at,
+        created_by,
+        last_edited_at,
+        last_edited_by,
+        confidence,
+        manual_annotation,
+    }))
 }

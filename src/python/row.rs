@@ -5,14 +5,15 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use serde_json::Value;
 
+use super::bulk::BulkArgs;
 use super::classifications::PyClassificationCell;
 use super::convert::{to_py, to_value, PyBuilder};
 use super::errors::{label_error, IntoPyResult};
-use super::objects::{geometry_arg, now_secs, ranges_arg, BulkArgs, MetaArgs, PyObjectCell};
+use super::objects::{geometry_arg, now_secs, ranges_arg, MetaArgs, PyObjectCell};
 use super::ontology::PyOntology;
 use crate::error::LabelError;
 use crate::export::{export_row, ExportOptions};
-use crate::instance::Geometries;
+use crate::instance::{Geometries, MetaUpdate, ObjectCell};
 use crate::parse::{parse_row, ParseContext};
 use crate::ranges::Frame;
 use crate::row::{DataType, MediaInfo, RowStore};
@@ -82,6 +83,24 @@ fn parse_detached(
 
 fn lost(py: Python<'_>) -> PyErr {
     label_error(py, &LabelError::label_row("the instance is not on this label row"))
+}
+
+impl PyRow {
+    /// `set_for_frames` on the object holding exactly `cell`; `None` when the row does not hold it.
+    pub(crate) fn set_frames_of_cell(
+        &self,
+        cell: &ObjectCell,
+        frames: &[Frame],
+        geometries: &Geometries<'_>,
+        update: &MetaUpdate,
+        overwrite: bool,
+    ) -> Option<crate::error::Result<()>> {
+        let mut r = self.inner.lock();
+        let order = r
+            .object_order(&cell.lock().hash)
+            .filter(|o| r.object(*o).is_some_and(|c| std::sync::Arc::ptr_eq(c, cell)))?;
+        Some(r.object_set_frames(order, frames, geometries, update, None, overwrite, now_secs()))
+    }
 }
 
 #[pymethods]
@@ -313,7 +332,7 @@ impl PyRow {
     }
 
     /// Bulk `set_for_frames` on an attached object (arrays as in `ObjectCell.set_frames_bulk`).
-    #[pyo3(signature = (order, frames, kind, coordinates, meta, *, confidence=None, overwrite=false))]
+    #[pyo3(signature = (order, frames, kind, coordinates, meta, *, offsets=None, confidence=None, overwrite=false, fallback=None))]
     #[allow(clippy::too_many_arguments)]
     fn object_set_frames_bulk(
         &self,
@@ -321,12 +340,22 @@ impl PyRow {
         order: u64,
         frames: numpy::PyReadonlyArray1<'_, i64>,
         kind: &str,
-        coordinates: numpy::PyReadonlyArray2<'_, f64>,
+        coordinates: &Bound<'_, PyAny>,
         meta: MetaArgs<'_>,
+        offsets: Option<numpy::PyReadonlyArray1<'_, i64>>,
         confidence: Option<numpy::PyReadonlyArray1<'_, f64>>,
         overwrite: bool,
+        fallback: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<()> {
-        let bulk = BulkArgs::read(py, &frames, kind, &coordinates, confidence.as_ref())?;
+        let bulk = BulkArgs::read(
+            py,
+            &frames,
+            kind,
+            coordinates,
+            offsets.as_ref(),
+            confidence.as_ref(),
+            fallback,
+        )?;
         let update = meta.into_update()?;
         let geometries = Geometries::Each(&bulk.geometries);
         self.inner

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Union
 
+from labelrow import _core
 from labelrow.exceptions import (
     EncordException,
     LabelRowError,
@@ -749,6 +750,26 @@ def _shape_of(coordinates: Coordinates) -> Shape:
             return shape
     raise LabelRowNotImplementedError(f"Unknown coordinates type {type(coordinates)}")
 
+
+# The core reads these classes' fields directly on the per-frame API's hot path (src/python/coords.rs); every
+# other class, and any unusual value, goes through frame_geometry().
+_core.register_coordinate_classes(
+    {
+        BoundingBoxCoordinates: "bounding_box",
+        RotatableBoundingBoxCoordinates: "rotatable_bounding_box",
+        PointCoordinate: "point",
+        PointCoordinate3D: "point_3d",
+        CircleCoordinates: "circle",
+        EllipseCoordinates: "ellipse",
+        PolygonCoordinates: "polygon",
+        PolylineCoordinates: "polyline",
+        CuboidCoordinates: "cuboid",
+        Cuboid2DPerspectiveCoordinates: "cuboid_2d_perspective",
+        Cuboid2DIsometricCoordinates: "cuboid_2d_isometric",
+        SkeletonCoordinates: "skeleton",
+        BitmaskCoordinates: "bitmask",
+    }
+)
 
 __all__ = [
     "ACCEPTABLE_COORDINATES_FOR_ONTOLOGY_ITEMS",

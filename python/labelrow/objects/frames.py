@@ -121,6 +121,27 @@ def frames_class_to_frames_list(frames_class: Frames) -> list[int]:
     raise _unexpected()
 
 
+def frames_class_to_runs(frames_class: Frames) -> list[tuple[int, int]]:
+    """The runs of ``frames_class_to_frames_list(frames_class)`` as ``(start, end)`` pairs, computed from the
+    bounds of ranges instead of expanding them frame by frame (same result, same errors)."""
+    spans: list[tuple[int, int]] | None = None
+    if isinstance(frames_class, Range):
+        spans = [(index(frames_class.start), index(frames_class.end))]
+    elif isinstance(frames_class, list) and frames_class and _is_range_list(frames_class):
+        spans = sorted((index(r.start), index(r.end)) for r in frames_class)
+    if spans is None:
+        return [(r.start, r.end) for r in frames_to_ranges(frames_class_to_frames_list(frames_class))]
+    runs: list[tuple[int, int]] = []
+    for start, end in spans:
+        if start > end:
+            continue
+        if runs and start <= runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], max(runs[-1][1], end))
+        else:
+            runs.append((start, end))
+    return runs
+
+
 def frames_class_to_ranges(frames_class: Frames) -> Ranges:
     """Turn a *Frames* argument into ranges: frame lists are grouped into runs, each given range is
     normalised on its own (reversed ranges vanish; distinct ranges are not merged with each other)."""
@@ -148,6 +169,7 @@ __all__ = [
     "frame_to_range",
     "frames_class_to_frames_list",
     "frames_class_to_ranges",
+    "frames_class_to_runs",
     "frames_to_ranges",
     "range_to_frames",
     "range_to_ranges",

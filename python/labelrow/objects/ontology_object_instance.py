@@ -3,7 +3,7 @@ label row shares, so edits made here are visible through the row at once and vic
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -23,6 +23,7 @@ from labelrow.objects._attribute_tree import (
 from labelrow.objects._meta import MetaProperty
 from labelrow.objects.attributes import Attribute, ChecklistAttribute
 from labelrow.objects.coordinates import (
+    ACCEPTABLE_COORDINATES_FOR_ONTOLOGY_ITEMS,
     NON_GEOMETRIC_COORDINATES,
     BoundingBoxCoordinates,
     CircleCoordinates,
@@ -33,7 +34,13 @@ from labelrow.objects.coordinates import (
     coordinates_from_frame_geometry,
     frame_geometry,
 )
-from labelrow.objects.frames import Frames, Range, Ranges, frames_class_to_frames_list, frames_to_ranges
+from labelrow.objects.frames import (
+    Frames,
+    Range,
+    Ranges,
+    frames_class_to_frames_list,
+    frames_class_to_runs,
+)
 
 if TYPE_CHECKING:
     from labelrow.objects.ontology_labels_impl import LabelRowV2
@@ -49,10 +56,6 @@ class AnswerForFrames:
 
 
 AnswersForFrames = list[AnswerForFrames]
-
-
-def _ranges_to_pairs(ranges: Iterable[Range]) -> list[tuple[int, int]]:
-    return [(r.start, r.end) for r in ranges]
 
 
 class ObjectInstance:
@@ -157,6 +160,25 @@ class ObjectInstance:
         event_kind: Any = None,
     ) -> None:
         """Places the object on `frames` with `coordinates` (and metadata)."""
+        parent = self._parent
+        store = None if parent is None else parent._store
+        if (
+            is_deleted is None
+            and (parent is None or store is not None)
+            and self._cell.set_for_frames_fast(
+                coordinates,
+                frames,
+                store,
+                overwrite,
+                created_at,
+                created_by,
+                last_edited_at,
+                last_edited_by,
+                confidence,
+                manual_annotation,
+            )
+        ):
+            return
         if self.is_range_only() or type(coordinates) in NON_GEOMETRIC_COORDINATES:
             raise LabelRowError("Range-based objects and coordinates are not supported yet by labelrow.")
         frame_list = frames_class_to_frames_list(frames)
@@ -188,6 +210,7 @@ class ObjectInstance:
         frames: Any,
         coordinates: Any,
         *,
+        offsets: Any = None,
         confidence: Any = None,
         overwrite: bool = False,
         created_at: datetime | None = None,
@@ -196,18 +219,30 @@ class ObjectInstance:
         last_edited_by: str | None = None,
         manual_annotation: bool | None = None,
     ) -> None:
-        """`set_for_frames` for many frames in one call, from numpy arrays: the same result as one call per frame.
+        """`set_for_frames` for many frames in one call: the same result as one call per frame.
 
-        `frames`: N frame numbers. `coordinates`: an N x k float array in the layout of
-        `LabelRowV2.get_annotation_columns()` - bounding boxes N x 4 (x, y, w, h of the top-left corner),
-        rotatable boxes N x 5 (x, y, w, h, theta), points N x 2 (x, y). `confidence`: optional, N values. The other
-        metadata apply to every frame. Nothing is changed if any frame fails a check.
+        `frames`: N frame numbers. `coordinates`, in the layout of `LabelRowV2.get_annotation_columns()`:
+        bounding boxes as an N x 4 float array (x, y, w, h of the top-left corner), rotatable boxes N x 5
+        (x, y, w, h, theta), points N x 2 (x, y); polygons and polylines as a V x 2 array of vertices with
+        `offsets` (N + 1 ints: annotation `i` is `vertices[offsets[i]:offsets[i + 1]]`, one ring per polygon).
+        Any shape also takes a list of N coordinate objects, as `set_for_frames` takes them. `confidence`:
+        optional, N values. The other metadata apply to every frame. Nothing is changed if any frame fails a
+        check.
         """
         import numpy as np
 
         kind = str(getattr(self._ontology_object.shape, "value", self._ontology_object.shape))
+        if isinstance(coordinates, (list, tuple)):
+            if self.is_range_only():
+                raise LabelRowError("Range-based objects and coordinates are not supported yet by labelrow.")
+            acceptable = set(ACCEPTABLE_COORDINATES_FOR_ONTOLOGY_ITEMS.get(self._ontology_object.shape, []))
+            for c in coordinates:
+                if type(c) not in acceptable:
+                    _check_coordinates_type(self, c)
+        else:
+            coordinates = np.ascontiguousarray(coordinates, dtype=np.float64)
         frames_arr = np.ascontiguousarray(frames, dtype=np.int64).reshape(-1)
-        coords = np.ascontiguousarray(coordinates, dtype=np.float64)
+        offs = None if offsets is None else np.ascontiguousarray(offsets, dtype=np.int64).reshape(-1)
         conf = None if confidence is None else np.ascontiguousarray(confidence, dtype=np.float64).reshape(-1)
         meta: dict[str, Any] = {
             "created_at": to_epoch(created_at),
@@ -220,11 +255,27 @@ class ObjectInstance:
         order = self._row_order()
         if order is not None and self._parent is not None:
             self._parent._store.object_set_frames_bulk(
-                order, frames_arr, kind, coords, meta, confidence=conf, overwrite=overwrite
+                order,
+                frames_arr,
+                kind,
+                coordinates,
+                meta,
+                offsets=offs,
+                confidence=conf,
+                overwrite=overwrite,
+                fallback=frame_geometry,
             )
         else:
             self._cell.set_frames_bulk(
-                frames_arr, kind, coords, meta, confidence=conf, overwrite=overwrite, bound=self._bound()
+                frames_arr,
+                kind,
+                coordinates,
+                meta,
+                offsets=offs,
+                confidence=conf,
+                overwrite=overwrite,
+                bound=self._bound(),
+                fallback=frame_geometry,
             )
 
     def get_annotation(self, frame: int | str = 0) -> Annotation:
@@ -307,7 +358,7 @@ class ObjectInstance:
             )
         if frames is not None and not attribute.dynamic:
             raise LabelRowError("Setting frames is only possible for dynamic attributes.")
-        frame_list = None if frames is None else frames_class_to_frames_list(frames)
+        runs = None if frames is None else frames_class_to_runs(frames)
         if not attribute.dynamic:
             if self._cell.get_static(attribute.feature_node_hash) is not None and not overwrite:
                 raise LabelRowError(
@@ -317,11 +368,8 @@ class ObjectInstance:
             self._cell.set_static(attribute.feature_node_hash, encode_answer(attribute, answer), manual_annotation)
             return
         encoded = encode_answer(attribute, answer)
-        if frames is None:
-            # Every frame of the object, one at a time (the reference's order of effects depends on it).
-            pairs = [(f, f) for f in self._cell.frames()]
-        else:
-            pairs = _ranges_to_pairs(frames_to_ranges(frame_list or []))
+        # No frames: every frame of the object, one at a time (the reference's order of effects depends on it).
+        pairs = [(f, f) for f in self._cell.frames()] if runs is None else runs
         for start, end in pairs:
             self.check_within_range(start)
             self.check_within_range(end)
@@ -471,13 +519,15 @@ def _check_object_number(value: int | None) -> None:
         raise LabelRowError(f"object_number must be a non-negative integer, got {value}.")
 
 
-def _geometry_or_error(instance: ObjectInstance, coordinates: Coordinates) -> dict[str, Any]:
-    from labelrow.objects.coordinates import ACCEPTABLE_COORDINATES_FOR_ONTOLOGY_ITEMS
-
+def _check_coordinates_type(instance: ObjectInstance, coordinates: Coordinates) -> None:
     acceptable = ACCEPTABLE_COORDINATES_FOR_ONTOLOGY_ITEMS.get(instance.ontology_item.shape, [])
     if type(coordinates) not in acceptable:
         names = ", ".join(c.__name__ for c in acceptable)
         raise LabelRowError(
             f"Expected coordinates of one of the following types: `[{names}]`, but got type `{type(coordinates)}`."
         )
+
+
+def _geometry_or_error(instance: ObjectInstance, coordinates: Coordinates) -> dict[str, Any]:
+    _check_coordinates_type(instance, coordinates)
     return frame_geometry(coordinates)
