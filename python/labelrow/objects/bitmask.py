@@ -133,15 +133,17 @@ class BitmaskCoordinates:
         rle_string: str
 
     def __init__(self, source: ArrayProtocol | BitmaskCoordinates.EncodedBitmask | dict[str, Any]) -> None:
-        if isinstance(source, ArrayProtocol):
-            self._encoded_bitmask = BitmaskCoordinates._from_array(source)
-        elif isinstance(source, BitmaskCoordinates.EncodedBitmask):
+        # The runtime-checkable protocol's isinstance is slow: the encoded and dict forms are tested first
+        # (neither has an __array_interface__, so the outcome is the same in any order).
+        if isinstance(source, BitmaskCoordinates.EncodedBitmask):
             self._encoded_bitmask = source
         elif isinstance(source, dict):
             try:
                 self._encoded_bitmask = BitmaskCoordinates.EncodedBitmask.model_validate(source)
             except ValidationError as e:
                 raise ValueError(f"Failed to create BitmaskCoordinates from an object of type {type(source)}") from e
+        elif isinstance(source, ArrayProtocol):
+            self._encoded_bitmask = BitmaskCoordinates._from_array(source)
         else:
             raise ValueError(f"Failed to create BitmaskCoordinates from an object of type {type(source)}")
 

@@ -19,6 +19,7 @@ from labelrow.objects.frame_view import FrameView as _FrameView
 from labelrow.objects.frame_view import FrameViewMetadata as _FrameViewMetadata
 from labelrow.objects.frame_view import LabelRowReadOnlyDataImagesDataEntry as _ImagesDataEntry
 from labelrow.objects.frames import Frames, frames_class_to_frames_list, frames_to_ranges
+from labelrow.objects.ontology_element import _walk
 from labelrow.objects.ontology_object_instance import ObjectInstance
 from labelrow.objects.ontology_structure import OntologyStructure, as_structure
 from labelrow.orm import storage as orm_storage
@@ -208,10 +209,18 @@ class LabelRowV2:
         raise LabelRowKeyError(image_hash)
 
     def _element(self, feature_hash: str) -> Any:
-        """The ontology element with a feature hash (cached: a structure walk per instance is slow)."""
+        """The ontology element with a feature hash. A miss indexes the whole structure in one walk (first
+        occurrence wins, as in `get_child_by_hash`): a walk per instance is slow on a fresh row."""
         element = self._elements.get(feature_hash)
         if element is None:
-            element = self._elements[feature_hash] = self._structure.get_child_by_hash(feature_hash)
+            index: dict[str, Any] = {}
+            for root in self._structure._roots():
+                for e in _walk(root):
+                    index.setdefault(e.feature_node_hash, e)
+            self._elements = index
+            element = index.get(feature_hash)
+            if element is None:  # not in the ontology: the structure raises its error
+                element = self._structure.get_child_by_hash(feature_hash)
         return element
 
     def _object_instance(self, order: int) -> ObjectInstance:
