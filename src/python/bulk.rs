@@ -92,18 +92,19 @@ impl BulkArgs {
 /// `bounding_box` (rows of x, y, w, h), `rotatable_bounding_box` (x, y, w, h, theta) or `point` (x, y).
 fn rows(py: Python<'_>, kind: &str, coordinates: &PyReadonlyArray2<'_, f64>) -> PyResult<Vec<Geometry>> {
     let coords = coordinates.as_array();
-    let width =
-        match kind {
-            "bounding_box" => 4,
-            "rotatable_bounding_box" => 5,
-            "point" => 2,
-            other => return Err(value_error(
+    let width = match kind {
+        "bounding_box" => 4,
+        "rotatable_bounding_box" => 5,
+        "point" => 2,
+        other => {
+            return Err(value_error(
                 py,
                 format!(
                     "bulk coordinate arrays of shape '{other}' are not supported: pass a list of coordinate objects"
                 ),
-            )),
-        };
+            ))
+        }
+    };
     if coords.ncols() != width {
         return Err(value_error(
             py,
