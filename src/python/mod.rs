@@ -7,6 +7,7 @@ mod arrays;
 mod bitmask;
 mod classifications;
 mod convert;
+mod dict_out;
 mod errors;
 mod objects;
 mod ontology;
