@@ -21,6 +21,7 @@ macro_rules! keys {
         impl Key {
             pub const COUNT: usize = [$($text,)*].len();
 
+            #[inline]
             pub fn as_str(self) -> &'static str {
                 match self {
                     $(Key::$id => $text,)*
@@ -28,12 +29,14 @@ macro_rules! keys {
             }
 
             /// `"key":` as it appears in compact JSON (no key needs escaping).
+            #[inline]
             pub fn json(self) -> &'static str {
                 match self {
                     $(Key::$id => concat!("\"", $text, "\":"),)*
                 }
             }
 
+            #[inline]
             pub fn index(self) -> usize {
                 self as usize
             }
