@@ -1,7 +1,9 @@
 //! Attribute answers: static answers (one slot per non-dynamic attribute) and dynamic answers (per frame
 //! interval), with the reference's ordering rules for writing them.
 
-use serde_json::{Map, Number, Value};
+use serde_json::Value;
+
+use crate::export::{value_of, Key, LabelSink};
 
 use crate::ontology::{AttrKind, FeatureNode, Ontology};
 use crate::ranges::{Frame, RangeSet};
@@ -85,53 +87,64 @@ impl StaticAnswers {
         self.answers.is_empty()
     }
 
-    /// The `classifications` list of an answer entry: answered slots in reversed pre-order.
-    pub fn to_value(&self, onto: &Ontology, feature: &FeatureNode) -> Value {
-        let mut out = Vec::with_capacity(self.answers.len());
+    /// Writes the `classifications` list of an answer entry: answered slots in reversed pre-order.
+    pub fn write<S: LabelSink>(&self, onto: &Ontology, feature: &FeatureNode, s: &mut S) {
+        s.begin_list(self.answers.len());
         for &slot in feature.static_slots.iter().rev() {
             if let Some(a) = self.get(slot) {
-                out.push(static_entry(onto, a));
+                write_static_entry(onto, a, s);
             }
         }
-        Value::Array(out)
+        s.end_list();
     }
 }
 
-fn option_entry(onto: &Ontology, o: usize) -> Value {
+fn write_option<S: LabelSink>(onto: &Ontology, o: usize, s: &mut S) {
     let opt = &onto.opts[o];
-    let mut m = Map::with_capacity(3);
-    m.insert("name".into(), Value::String(opt.label.clone()));
-    m.insert("value".into(), Value::String(opt.value.clone()));
-    m.insert("featureHash".into(), Value::String(opt.hash.clone()));
-    Value::Object(m)
+    s.begin_map(3);
+    s.key(Key::Name);
+    s.sym(&opt.label);
+    s.key(Key::Value);
+    s.sym(&opt.value);
+    s.key(Key::FeatureHash);
+    s.sym(&opt.hash);
+    s.end_map();
 }
 
-/// The `answers` value of an answer entry.
-pub fn answers_value(onto: &Ontology, attr: usize, value: &AnswerValue) -> Value {
+/// Writes the `answers` value of an answer entry.
+pub fn write_answers<S: LabelSink>(onto: &Ontology, attr: usize, value: &AnswerValue, s: &mut S) {
     match value {
-        AnswerValue::Radio(o) => Value::Array(vec![option_entry(onto, *o)]),
-        AnswerValue::Checklist(checked) => Value::Array(
-            onto.attrs[attr]
-                .options
-                .iter()
-                .filter(|o| checked.contains(o))
-                .map(|&o| option_entry(onto, o))
-                .collect(),
-        ),
-        AnswerValue::Text(s) => Value::String(s.clone()),
-        AnswerValue::Numeric(n) => n.clone(),
+        AnswerValue::Radio(o) => {
+            s.begin_list(1);
+            write_option(onto, *o, s);
+            s.end_list();
+        }
+        AnswerValue::Checklist(checked) => {
+            s.begin_list(checked.len());
+            for &o in onto.attrs[attr].options.iter().filter(|o| checked.contains(o)) {
+                write_option(onto, o, s);
+            }
+            s.end_list();
+        }
+        AnswerValue::Text(t) => s.str(t),
+        AnswerValue::Numeric(n) => s.raw(n),
     }
 }
 
-fn static_entry(onto: &Ontology, a: &StaticAnswer) -> Value {
+fn write_static_entry<S: LabelSink>(onto: &Ontology, a: &StaticAnswer, s: &mut S) {
     let attr = &onto.attrs[a.attr];
-    let mut m = Map::with_capacity(5);
-    m.insert("name".into(), Value::String(attr.name.clone()));
-    m.insert("value".into(), Value::String(attr.value.clone()));
-    m.insert("answers".into(), answers_value(onto, a.attr, &a.value));
-    m.insert("featureHash".into(), Value::String(attr.hash.clone()));
-    m.insert("manualAnnotation".into(), Value::Bool(a.manual));
-    Value::Object(m)
+    s.begin_map(5);
+    s.key(Key::Name);
+    s.sym(&attr.name);
+    s.key(Key::Value);
+    s.sym(&attr.value);
+    s.key(Key::Answers);
+    write_answers(onto, a.attr, &a.value, s);
+    s.key(Key::FeatureHash);
+    s.sym(&attr.hash);
+    s.key(Key::ManualAnnotation);
+    s.bool(a.manual);
+    s.end_map();
 }
 
 /// One distinct dynamic answer of one attribute and the frames where it holds.
@@ -253,34 +266,53 @@ impl DynamicAnswers {
         self.entries.iter().all(|e| e.ranges.iter_frames().all(&mut pred))
     }
 
-    /// The `actions` list of an `object_actions` entry: distinct answers in reverse first-insertion order.
+    /// Writes the `actions` list of an `object_actions` entry: distinct answers in reverse first-insertion order.
+    pub fn write<S: LabelSink>(&self, onto: &Ontology, s: &mut S) {
+        s.begin_list(self.entries.len());
+        for e in self.entries.iter().rev() {
+            write_dynamic_entry(onto, e, s);
+        }
+        s.end_list();
+    }
+
+    /// The `actions` list as a `Value`.
     pub fn to_value(&self, onto: &Ontology) -> Value {
-        Value::Array(self.entries.iter().rev().map(|e| dynamic_entry(onto, e)).collect())
+        value_of(|s| self.write(onto, s))
     }
 }
 
-fn dynamic_entry(onto: &Ontology, e: &DynamicAnswer) -> Value {
+fn write_dynamic_entry<S: LabelSink>(onto: &Ontology, e: &DynamicAnswer, s: &mut S) {
     let attr = &onto.attrs[e.attr];
-    let mut m = Map::with_capacity(8);
-    m.insert("name".into(), Value::String(attr.name.clone()));
-    m.insert("value".into(), Value::String(attr.value.clone()));
-    m.insert("featureHash".into(), Value::String(attr.hash.clone()));
-    m.insert("answers".into(), answers_value(onto, e.attr, &e.value));
-    m.insert("manualAnnotation".into(), Value::Bool(true));
-    m.insert("dynamic".into(), Value::Bool(true));
-    m.insert("range".into(), ranges_value(&e.ranges));
-    m.insert("shouldPropagate".into(), Value::Bool(false));
-    Value::Object(m)
+    s.begin_map(8);
+    s.key(Key::Name);
+    s.sym(&attr.name);
+    s.key(Key::Value);
+    s.sym(&attr.value);
+    s.key(Key::FeatureHash);
+    s.sym(&attr.hash);
+    s.key(Key::Answers);
+    write_answers(onto, e.attr, &e.value, s);
+    s.key(Key::ManualAnnotation);
+    s.bool(true);
+    s.key(Key::Dynamic);
+    s.bool(true);
+    s.key(Key::Range);
+    write_ranges(&e.ranges, s);
+    s.key(Key::ShouldPropagate);
+    s.bool(false);
+    s.end_map();
 }
 
-/// `[[start, end], ...]`.
-pub fn ranges_value(r: &RangeSet) -> Value {
-    Value::Array(
-        r.ranges()
-            .iter()
-            .map(|&(s, e)| Value::Array(vec![Value::Number(Number::from(s)), Value::Number(Number::from(e))]))
-            .collect(),
-    )
+/// Writes `[[start, end], ...]`.
+pub fn write_ranges<S: LabelSink>(r: &RangeSet, s: &mut S) {
+    s.begin_list(r.ranges().len());
+    for &(start, end) in r.ranges() {
+        s.begin_list(2);
+        s.int(start);
+        s.int(end);
+        s.end_list();
+    }
+    s.end_list();
 }
 
 /// Checks an answer's kind against its attribute (used by the parser and the API).

@@ -497,170 +497,6 @@ fn opt_num(v: Option<&Value>, path: &str, key: &str, default: f64) -> Result<Num
     }
 }
 
-fn xy_map(x: &Num, y: &Num) -> Value {
-    let mut m = Map::with_capacity(2);
-    m.insert("x".into(), Value::Number(x.clone()));
-    m.insert("y".into(), Value::Number(y.clone()));
-    Value::Object(m)
-}
-
-fn nums(v: &[Num]) -> Value {
-    Value::Array(v.iter().cloned().map(Value::Number).collect())
-}
-
-fn obj_of<const N: usize>(pairs: [(&str, &Num); N]) -> Value {
-    let mut m = Map::with_capacity(N);
-    for (k, v) in pairs {
-        m.insert(k.into(), Value::Number(v.clone()));
-    }
-    Value::Object(m)
-}
-
-/// Writes the geometry keys of a frame-object entry into `out`, in the reference's order.
-pub fn write_geometry(g: &Geometry, out: &mut Map<String, Value>) {
-    match g {
-        Geometry::BoundingBox { h, w, x, y } => {
-            out.insert("boundingBox".into(), obj_of([("h", h), ("w", w), ("x", x), ("y", y)]));
-        }
-        Geometry::RotatableBoundingBox { h, w, x, y, theta } => {
-            out.insert(
-                "rotatableBoundingBox".into(),
-                obj_of([("h", h), ("w", w), ("x", x), ("y", y), ("theta", theta)]),
-            );
-        }
-        Geometry::Point { x, y, z } => {
-            let mut p = Map::new();
-            p.insert("x".into(), Value::Number(x.clone()));
-            p.insert("y".into(), Value::Number(y.clone()));
-            if let Some(z) = z {
-                p.insert("z".into(), Value::Number(z.clone()));
-            }
-            let mut m = Map::new();
-            m.insert("0".into(), Value::Object(p));
-            out.insert("point".into(), Value::Object(m));
-        }
-        Geometry::Polygon { polygons } => {
-            let mut first = Map::new();
-            if let Some(ring) = polygons.first().and_then(|p| p.first()) {
-                for (i, pair) in ring.chunks(2).enumerate() {
-                    if let [x, y] = pair {
-                        first.insert(i.to_string(), xy_map(x, y));
-                    }
-                }
-            }
-            out.insert("polygon".into(), Value::Object(first));
-            out.insert(
-                "polygons".into(),
-                Value::Array(
-                    polygons
-                        .iter()
-                        .map(|rings| Value::Array(rings.iter().map(|r| nums(r)).collect()))
-                        .collect(),
-                ),
-            );
-        }
-        Geometry::Polyline { points } => {
-            let mut m = Map::with_capacity(points.len());
-            for (i, (x, y, z)) in points.iter().enumerate() {
-                let mut p = Map::new();
-                p.insert("x".into(), Value::Number(x.clone()));
-                p.insert("y".into(), Value::Number(y.clone()));
-                if let Some(z) = z {
-                    p.insert("z".into(), Value::Number(z.clone()));
-                }
-                m.insert(i.to_string(), Value::Object(p));
-            }
-            out.insert("polyline".into(), Value::Object(m));
-        }
-        Geometry::Bitmask {
-            top,
-            left,
-            height,
-            width,
-            rle,
-        } => {
-            let mut m = Map::with_capacity(5);
-            m.insert("top".into(), Value::from(*top));
-            m.insert("left".into(), Value::from(*left));
-            m.insert("height".into(), Value::from(*height));
-            m.insert("width".into(), Value::from(*width));
-            m.insert("rleString".into(), Value::String(rle.clone()));
-            out.insert("bitmask".into(), Value::Object(m));
-        }
-        Geometry::Skeleton { points, .. } => {
-            let mut m = Map::with_capacity(points.len());
-            for (i, p) in points.iter().enumerate() {
-                let mut e = Map::new();
-                e.insert("x".into(), float_value(p.x));
-                e.insert("y".into(), float_value(p.y));
-                e.insert("name".into(), Value::String(p.name.clone()));
-                for (k, v) in [
-                    ("color", &p.color),
-                    ("featureHash", &p.feature_hash),
-                    ("value", &p.value),
-                    ("visibility", &p.visibility),
-                ] {
-                    if let Some(v) = v {
-                        e.insert(k.into(), Value::String(v.clone()));
-                    }
-                }
-                m.insert(i.to_string(), Value::Object(e));
-            }
-            out.insert("skeleton".into(), Value::Object(m));
-        }
-        Geometry::Circle {
-            x,
-            y,
-            r,
-            stretch,
-            theta,
-        } => {
-            out.insert(
-                "circle".into(),
-                obj_of([("x", x), ("y", y), ("r", r), ("stretch", stretch), ("theta", theta)]),
-            );
-        }
-        Geometry::Ellipse { x, y, rx, ry, theta } => {
-            out.insert(
-                "ellipse".into(),
-                obj_of([("x", x), ("y", y), ("rx", rx), ("ry", ry), ("theta", theta)]),
-            );
-        }
-        Geometry::Cuboid2D { front, kind } => {
-            let mut m = Map::new();
-            m.insert("front".into(), nums(front));
-            match kind {
-                Cuboid2DKind::Perspective {
-                    vanishing_point,
-                    scale_ratio,
-                } => {
-                    m.insert("vanishingPoint".into(), xy_map(&vanishing_point.0, &vanishing_point.1));
-                    m.insert("scaleRatio".into(), Value::Number(scale_ratio.clone()));
-                }
-                Cuboid2DKind::Isometric { offset } => {
-                    m.insert("offset".into(), xy_map(&offset.0, &offset.1));
-                }
-            }
-            out.insert("cuboid_2d".into(), Value::Object(m));
-        }
-        Geometry::Cuboid {
-            position,
-            orientation,
-            size,
-        } => {
-            let mut m = Map::new();
-            m.insert("position".into(), nums(position));
-            m.insert("orientation".into(), nums(orientation));
-            m.insert("size".into(), nums(size));
-            out.insert("cuboid".into(), Value::Object(m));
-        }
-    }
-}
-
-fn float_value(f: f64) -> Value {
-    Number::from_f64(f).map_or(Value::Null, Value::Number)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -668,9 +504,13 @@ mod tests {
     fn round_trip(entry: &str) -> String {
         let v: Value = serde_json::from_str(entry).unwrap();
         let g = parse_geometry(&v, "e").unwrap();
-        let mut m = Map::new();
-        write_geometry(&g, &mut m);
-        serde_json::to_string(&Value::Object(m)).unwrap()
+        let out = crate::export::value_of(|s| {
+            use crate::export::LabelSink;
+            s.begin_map(1);
+            crate::export::write_geometry(&g, s);
+            s.end_map();
+        });
+        serde_json::to_string(&out).unwrap()
     }
 
     #[test]

@@ -172,6 +172,9 @@ fn parse_never_panics_on_mutated_rows() {
             let row = parse(&v)?;
             // Whatever parses must also export (or fail cleanly) and re-parse.
             let out = labelrow::export::export_row(&row, Default::default())?;
+            // The JSON bytes sink writes exactly the serialised `Value`.
+            let bytes = labelrow::export::export_json(&row, Default::default())?;
+            assert!(bytes == serde_json::to_vec(&out).unwrap(), "JSON sink differs");
             parse(&out).map(|_| ())
         }));
         match outcome {

@@ -3,7 +3,6 @@
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
-use std::collections::HashMap;
 
 use serde_json::{Map, Number, Value};
 
@@ -143,51 +142,4 @@ pub fn to_py<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>> {
             d.into_any()
         }
     })
-}
-
-/// Converts a large `Value` (a whole label dict) into Python objects, reusing one Python string per distinct
-/// short string: keys and many values (names, colours, dates, hashes) repeat on every annotation.
-pub struct PyBuilder<'py> {
-    py: Python<'py>,
-    strings: HashMap<String, Bound<'py, PyString>>,
-}
-
-impl<'py> PyBuilder<'py> {
-    pub fn new(py: Python<'py>) -> Self {
-        Self {
-            py,
-            strings: HashMap::new(),
-        }
-    }
-
-    fn string(&mut self, s: &str) -> Bound<'py, PyString> {
-        if s.len() > 48 {
-            return PyString::new(self.py, s);
-        }
-        if let Some(p) = self.strings.get(s) {
-            return p.clone();
-        }
-        let p = PyString::new(self.py, s);
-        self.strings.insert(s.to_owned(), p.clone());
-        p
-    }
-
-    pub fn build(&mut self, v: &Value) -> PyResult<Bound<'py, PyAny>> {
-        let py = self.py;
-        Ok(match v {
-            Value::String(s) => self.string(s).into_any(),
-            Value::Array(a) => {
-                let items = a.iter().map(|x| self.build(x)).collect::<PyResult<Vec<_>>>()?;
-                PyList::new(py, items)?.into_any()
-            }
-            Value::Object(m) => {
-                let d = PyDict::new(py);
-                for (k, x) in m {
-                    d.set_item(self.string(k), self.build(x)?)?;
-                }
-                d.into_any()
-            }
-            other => to_py(py, other)?,
-        })
-    }
 }

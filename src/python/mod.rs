@@ -9,6 +9,7 @@ mod bulk;
 mod classifications;
 mod convert;
 mod coords;
+mod dict_out;
 mod errors;
 mod objects;
 mod ontology;

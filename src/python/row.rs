@@ -7,12 +7,12 @@ use serde_json::Value;
 
 use super::bulk::BulkArgs;
 use super::classifications::PyClassificationCell;
-use super::convert::{to_py, to_value, PyBuilder};
+use super::convert::{to_py, to_value};
 use super::errors::{label_error, IntoPyResult};
 use super::objects::{geometry_arg, now_secs, ranges_arg, MetaArgs, PyObjectCell};
 use super::ontology::PyOntology;
 use crate::error::LabelError;
-use crate::export::{export_row, ExportOptions};
+use crate::export::{export_json, ExportOptions};
 use crate::instance::{Geometries, MetaUpdate, ObjectCell};
 use crate::parse::{parse_row, ParseContext};
 use crate::ranges::Frame;
@@ -154,23 +154,19 @@ impl PyRow {
         super::arrays::columns_to_py(py, c)
     }
 
-    /// The label dict as JSON bytes, built in Rust without the GIL.
+    /// The label dict as JSON bytes, written in Rust without the GIL.
     #[pyo3(signature = (renumber_objects=false))]
     fn to_json<'py>(&self, py: Python<'py>, renumber_objects: bool) -> PyResult<Bound<'py, pyo3::types::PyBytes>> {
-        let result = py.detach(|| {
-            let v = export_row(&self.inner.lock(), ExportOptions { renumber_objects })?;
-            serde_json::to_vec(&v).map_err(|e| LabelError::value(e.to_string()))
-        });
-        let bytes = result.py_err(py)?;
+        let bytes = py
+            .detach(|| export_json(&self.inner.lock(), ExportOptions { renumber_objects }))
+            .py_err(py)?;
         Ok(pyo3::types::PyBytes::new(py, &bytes))
     }
 
+    /// The label dict as Python objects, built straight from the store (the GIL is needed throughout).
     #[pyo3(signature = (renumber_objects=false))]
     fn to_dict<'py>(&self, py: Python<'py>, renumber_objects: bool) -> PyResult<Bound<'py, PyAny>> {
-        let v = py
-            .detach(|| export_row(&self.inner.lock(), ExportOptions { renumber_objects }))
-            .py_err(py)?;
-        PyBuilder::new(py).build(&v)
+        super::dict_out::export_dict(py, &self.inner.lock(), ExportOptions { renumber_objects })
     }
 
     fn header<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {

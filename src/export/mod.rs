@@ -1,0 +1,357 @@
+//! Store → label dict, in exactly the reference's shape: key order, number types, list order, date strings.
+//!
+//! One walk ([`export_into`]) feeds a [`LabelSink`]; the sinks are JSON bytes ([`export_json`]), a serde
+//! `Value` ([`export_row`]) and, in the Python binding, dicts and lists built directly.
+
+mod geometry;
+mod json;
+mod sink;
+mod value;
+
+use std::borrow::Cow;
+use std::collections::hash_map::Entry;
+
+use serde_json::Value;
+
+use crate::error::{LabelError, Result};
+use crate::geometry::Geometry;
+use crate::instance::{AnnotationMeta, FrameAnnotation, ObjectData};
+use crate::ranges::Frame;
+use crate::row::{DataType, DataUnit, RowStore};
+
+pub use geometry::write_geometry;
+pub use json::{export_json, JsonSink};
+pub use sink::{FastMap, Key, LabelSink, NullSink};
+pub use value::{value_of, ValueSink};
+
+/// Options of `to_encord_dict`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ExportOptions {
+    /// Leave out every `objectNumber`.
+    pub renumber_objects: bool,
+}
+
+/// The whole label dict as a `Value`.
+pub fn export_row(row: &RowStore, opts: ExportOptions) -> Result<Value> {
+    let mut sink = ValueSink::new();
+    export_into(row, opts, &mut sink)?;
+    Ok(sink.finish())
+}
+
+fn opt_sym<S: LabelSink>(s: &mut S, v: Option<&String>) {
+    match v {
+        Some(v) => s.sym(v),
+        None => s.null(),
+    }
+}
+
+/// Writes the whole label dict into `s`. On an error the sink holds a partial document, to be dropped.
+pub fn export_into<S: LabelSink>(row: &RowStore, opts: ExportOptions, s: &mut S) -> Result<()> {
+    let h = &row.header;
+    s.begin_map(17);
+    s.key(Key::LabelHash);
+    s.raw(&h.label_hash);
+    s.key(Key::BranchName);
+    s.raw(&h.branch_name);
+    s.key(Key::CreatedAtRow);
+    match h.created_at {
+        Some(t) => s.date(t),
+        None => s.null(),
+    }
+    s.key(Key::LastEditedAtRow);
+    match h.last_edited_at {
+        Some(t) => s.date(t),
+        None => s.null(),
+    }
+    s.key(Key::DataHash);
+    s.raw(&h.data_hash);
+    s.key(Key::DatasetHash);
+    s.raw(&h.dataset_hash);
+    s.key(Key::DatasetTitle);
+    s.raw(&h.dataset_title);
+    s.key(Key::DataTitle);
+    s.raw(&h.data_title);
+    s.key(Key::DataType);
+    s.sym(h.data_type.as_str());
+    s.key(Key::AnnotationTaskStatus);
+    s.raw(&h.annotation_task_status);
+    s.key(Key::IsShadowData);
+    s.bool(row.media.is_shadow_data);
+    s.key(Key::ObjectAnswers);
+    object_answers(row, opts, s);
+    s.key(Key::ClassificationAnswers);
+    classification_answers(row, s);
+    s.key(Key::ObjectActions);
+    object_actions(row, s);
+    s.key(Key::LabelStatus);
+    s.sym(&h.label_status);
+    s.key(Key::DataUnits);
+    data_units(row, s)?;
+    s.key(Key::Spaces);
+    s.begin_map(0);
+    s.end_map();
+    s.end_map();
+    Ok(())
+}
+
+fn object_answers<S: LabelSink>(row: &RowStore, opts: ExportOptions, s: &mut S) {
+    s.begin_map(row.object_count());
+    for (_, cell) in row.objects() {
+        let o = cell.lock();
+        s.key_str(&o.hash);
+        s.begin_map(3);
+        s.key(Key::Classifications);
+        o.static_answers.write(&o.onto, o.feature_node(), s);
+        s.key(Key::ObjectHash);
+        s.sym(&o.hash);
+        if let (Some(n), false) = (o.object_number, opts.renumber_objects) {
+            s.key(Key::ObjectNumber);
+            s.uint(n);
+        }
+        s.end_map();
+    }
+    s.end_map();
+}
+
+fn object_actions<S: LabelSink>(row: &RowStore, s: &mut S) {
+    s.begin_map(0);
+    for (_, cell) in row.objects() {
+        let o = cell.lock();
+        if o.dynamic_answers.is_empty() {
+            continue;
+        }
+        s.key_str(&o.hash);
+        s.begin_map(2);
+        s.key(Key::Actions);
+        o.dynamic_answers.write(&o.onto, s);
+        s.key(Key::ObjectHash);
+        s.sym(&o.hash);
+        s.end_map();
+    }
+    s.end_map();
+}
+
+fn classification_answers<S: LabelSink>(row: &RowStore, s: &mut S) {
+    s.begin_map(0);
+    for (_, cell) in row.classifications() {
+        let c = cell.lock();
+        let node = c.feature_node();
+        s.key_str(&c.hash);
+        s.begin_map(11);
+        s.key(Key::Classifications);
+        c.answers.write(&c.onto, node, s);
+        s.key(Key::ClassificationHash);
+        s.sym(&c.hash);
+        s.key(Key::FeatureHash);
+        s.sym(&node.hash);
+        s.key(Key::Spaces);
+        s.begin_map(0);
+        s.end_map();
+        s.key(Key::Range);
+        crate::answers::write_ranges(&c.ranges, s);
+        write_instance_meta(&c.meta, s);
+        s.end_map();
+    }
+    s.end_map();
+}
+
+fn write_instance_meta<S: LabelSink>(meta: &AnnotationMeta, s: &mut S) {
+    s.key(Key::CreatedBy);
+    opt_sym(s, meta.created_by.as_ref());
+    s.key(Key::CreatedAt);
+    s.date(meta.created_at);
+    s.key(Key::LastEditedBy);
+    opt_sym(s, meta.last_edited_by.as_ref());
+    s.key(Key::LastEditedAt);
+    s.date(meta.last_edited_at);
+    s.key(Key::Confidence);
+    s.raw(&meta.confidence);
+    s.key(Key::ManualAnnotation);
+    s.bool(meta.manual_annotation);
+}
+
+/// One frame-object entry as a `Value` (frame views and instance snapshots in the binding).
+pub fn frame_object(o: &ObjectData, a: &FrameAnnotation) -> Value {
+    value_of(|s| write_frame_object(o, a, s))
+}
+
+/// Writes one frame-object entry.
+pub fn write_frame_object<S: LabelSink>(o: &ObjectData, a: &FrameAnnotation, s: &mut S) {
+    let node = o.feature_node();
+    s.begin_map(16);
+    s.key(Key::Name);
+    s.sym(&node.name);
+    s.key(Key::Color);
+    s.sym(&node.color);
+    s.key(Key::Shape);
+    s.sym(&node.shape);
+    s.key(Key::Value);
+    s.sym(&node.value);
+    s.key(Key::CreatedAt);
+    s.date(a.meta.created_at);
+    s.key(Key::CreatedBy);
+    opt_sym(s, a.meta.created_by.as_ref());
+    s.key(Key::Confidence);
+    s.raw(&a.meta.confidence);
+    s.key(Key::ObjectHash);
+    s.sym(&o.hash);
+    s.key(Key::FeatureHash);
+    s.sym(&node.hash);
+    s.key(Key::ManualAnnotation);
+    s.bool(a.meta.manual_annotation);
+    s.key(Key::LastEditedAt);
+    s.date(a.meta.last_edited_at);
+    if let Some(by) = &a.meta.last_edited_by {
+        s.key(Key::LastEditedBy);
+        s.sym(by);
+    }
+    if let Some(d) = a.meta.is_deleted {
+        s.key(Key::IsDeleted);
+        s.bool(d);
+    }
+    if let Some(i) = &a.interpolate {
+        s.key(Key::Interpolate);
+        s.sym(i);
+    }
+    write_geometry(&a.geometry, s);
+    s.end_map();
+}
+
+fn check_bitmask(a: &FrameAnnotation, unit: &DataUnit, frame: Frame, hash: &str) -> Result<()> {
+    if let Geometry::Bitmask { height, width, .. } = &a.geometry {
+        let (uh, uw) = (unit.height.as_i64(), unit.width.as_i64());
+        if uh != Some(*height) || uw != Some(*width) {
+            return Err(LabelError::value(format!(
+                "Bitmask dimensions don't match the media dimensions: object `{hash}` on frame {frame} has a \
+                 {height}x{width} mask, the media is {}x{}",
+                unit.height, unit.width
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The label blob of one frame: `{"objects": [...], "classifications": []}`, objects in row order.
+fn label_blob<S: LabelSink>(row: &RowStore, frame: Frame, unit: &DataUnit, s: &mut S) -> Result<()> {
+    let orders = row.objects_on_frame(frame);
+    s.begin_map(2);
+    s.key(Key::Objects);
+    s.begin_list(orders.len());
+    for order in orders {
+        let Some(cell) = row.object(*order) else { continue };
+        let o = cell.lock();
+        let a = o.frames.get(&frame).ok_or_else(|| {
+            LabelError::label_row(format!(
+                "Trying to use an ObjectInstance.Annotation for an ObjectInstance that is not on the frame {frame} (object `{}`)",
+                o.hash
+            ))
+        })?;
+        check_bitmask(a, unit, frame, &o.hash)?;
+        write_frame_object(&o, a, s);
+    }
+    s.end_list();
+    s.key(Key::Classifications);
+    s.begin_list(0);
+    s.end_list();
+    s.end_map();
+    Ok(())
+}
+
+/// The `labels` value of the unit at position `i`.
+fn unit_labels<S: LabelSink>(row: &RowStore, i: usize, frame: Frame, unit: &DataUnit, s: &mut S) -> Result<()> {
+    if row.header.data_type.single_frame_units() {
+        return label_blob(row, frame, unit, s);
+    }
+    if i > 0 {
+        s.begin_map(0);
+        s.end_map();
+        return Ok(());
+    }
+    s.begin_map(0);
+    for (f, _) in row.labelled_frames() {
+        s.key_int(f);
+        label_blob(row, f, unit, s)?;
+    }
+    s.end_map();
+    Ok(())
+}
+
+fn key_of(v: &Value) -> Cow<'_, str> {
+    match v {
+        Value::String(s) => Cow::Borrowed(s),
+        other => Cow::Owned(other.to_string()),
+    }
+}
+
+/// Positions of the units to write, as a dict keyed by unit hash holds them: a repeated hash keeps the place
+/// of its first unit and the content of its last.
+fn unit_slots(keys: &[Cow<'_, str>]) -> Vec<usize> {
+    let mut slot_of: FastMap<&str, usize> = FastMap::default();
+    let mut slots: Vec<usize> = Vec::with_capacity(keys.len());
+    for (i, k) in keys.iter().enumerate() {
+        match slot_of.entry(k) {
+            Entry::Occupied(e) => slots[*e.get()] = i,
+            Entry::Vacant(e) => {
+                e.insert(slots.len());
+                slots.push(i);
+            }
+        }
+    }
+    slots
+}
+
+fn data_units<S: LabelSink>(row: &RowStore, s: &mut S) -> Result<()> {
+    let dt = row.header.data_type;
+    let units: Vec<(&Frame, &DataUnit)> = row.units.iter().collect();
+    let keys: Vec<Cow<'_, str>> = units.iter().map(|(_, u)| key_of(&u.hash)).collect();
+    let slots = unit_slots(&keys);
+    if slots.len() < units.len() {
+        // Units that a later one with the same hash replaces are not written, but their errors (in unit order)
+        // are still the export's errors.
+        for (i, (&frame, u)) in units.iter().enumerate() {
+            unit_labels(row, i, frame, u, &mut NullSink)?;
+        }
+    }
+    s.begin_map(slots.len());
+    for i in slots {
+        let (&frame, u) = units[i];
+        s.key_str(&keys[i]);
+        s.begin_map(12);
+        s.key(Key::DataHash);
+        s.raw(&u.hash);
+        s.key(Key::DataTitle);
+        s.raw(&u.title);
+        if dt != DataType::Dicom {
+            s.key(Key::DataLink);
+            match &u.link {
+                Some(l) => s.raw(l),
+                None => s.null(),
+            }
+        }
+        s.key(Key::DataType);
+        s.raw(&u.mime);
+        s.key(Key::DataSequence);
+        if dt == DataType::ImgGroup {
+            s.str(&frame.to_string());
+        } else {
+            s.int(frame);
+        }
+        s.key(Key::Width);
+        s.raw(&u.width);
+        s.key(Key::Height);
+        s.raw(&u.height);
+        s.key(Key::Labels);
+        unit_labels(row, i, frame, u, s)?;
+        if !row.media.duration.is_null() {
+            s.key(Key::DataDuration);
+            s.raw(&row.media.duration);
+        }
+        if !row.media.fps.is_null() {
+            s.key(Key::DataFps);
+            s.raw(&row.media.fps);
+        }
+        s.end_map();
+    }
+    s.end_map();
+    Ok(())
+}
