@@ -6,24 +6,42 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use parking_lot::Mutex;
-use serde_json::Value;
 
 use crate::answers::{DynamicAnswers, StaticAnswers};
 use crate::error::{LabelError, Result};
-use crate::geometry::Geometry;
+use crate::geometry::{Geometry, Num};
 use crate::ontology::{FeatureNode, Ontology};
 use crate::ranges::{Frame, RangeSet};
+
+/// A string repeated on many annotations (user emails, interpolation modes): one allocation per distinct
+/// value, shared (see `StringPool`), so a big row does not hold a copy per annotation.
+pub type Shared = Arc<str>;
+
+/// Hands out one `Shared` per distinct string.
+#[derive(Debug, Default)]
+pub struct StringPool(std::collections::HashSet<Shared>);
+
+impl StringPool {
+    pub fn get(&mut self, s: &str) -> Shared {
+        if let Some(v) = self.0.get(s) {
+            return v.clone();
+        }
+        let v: Shared = Arc::from(s);
+        self.0.insert(v.clone());
+        v
+    }
+}
 
 /// Metadata of one object on one frame (or of a classification instance).
 #[derive(Debug, Clone, PartialEq)]
 pub struct AnnotationMeta {
     /// UTC seconds since the epoch.
     pub created_at: i64,
-    pub created_by: Option<String>,
+    pub created_by: Option<Shared>,
     pub last_edited_at: i64,
-    pub last_edited_by: Option<String>,
+    pub last_edited_by: Option<Shared>,
     /// A number, kept with its JSON type.
-    pub confidence: Value,
+    pub confidence: Num,
     pub manual_annotation: bool,
     pub is_deleted: Option<bool>,
 }
@@ -36,7 +54,7 @@ impl AnnotationMeta {
             created_by: None,
             last_edited_at: now,
             last_edited_by: None,
-            confidence: Value::from(1.0),
+            confidence: Num::from_f64(1.0).expect("1.0 is finite"),
             manual_annotation: true,
             is_deleted: None,
         }
@@ -47,10 +65,10 @@ impl AnnotationMeta {
 #[derive(Debug, Clone, Default)]
 pub struct MetaUpdate {
     pub created_at: Option<i64>,
-    pub created_by: Option<String>,
+    pub created_by: Option<Shared>,
     pub last_edited_at: Option<i64>,
-    pub last_edited_by: Option<String>,
-    pub confidence: Option<Value>,
+    pub last_edited_by: Option<Shared>,
+    pub confidence: Option<Num>,
     pub manual_annotation: Option<bool>,
 }
 
@@ -82,7 +100,7 @@ pub struct FrameAnnotation {
     pub geometry: Geometry,
     pub meta: AnnotationMeta,
     /// `interpolate` as read (only `"hold"` is accepted on non-scene rows).
-    pub interpolate: Option<String>,
+    pub interpolate: Option<Shared>,
 }
 
 /// One object instance: its frames, answers and identity.
@@ -191,7 +209,7 @@ impl ObjectData {
         frames: &[Frame],
         geometries: &Geometries<'_>,
         update: &MetaUpdate,
-        confidences: Option<&[Value]>,
+        confidences: Option<&[Num]>,
         now: i64,
     ) {
         for (i, &f) in frames.iter().enumerate() {

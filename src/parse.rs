@@ -9,8 +9,10 @@ use serde_json::{Map, Value};
 use crate::answers::AnswerValue;
 use crate::dates::parse_timestamp;
 use crate::error::{LabelError, Result};
-use crate::geometry::parse_geometry;
-use crate::instance::{check_bound, AnnotationMeta, ClassificationData, FrameAnnotation, ObjectData};
+use crate::geometry::{parse_geometry, Num};
+use crate::instance::{
+    check_bound, AnnotationMeta, ClassificationData, FrameAnnotation, ObjectData, Shared, StringPool,
+};
 use crate::ontology::{AttrKind, Ontology};
 use crate::ranges::{Frame, RangeSet};
 use crate::row::{DataType, DataUnit, Header, MediaInfo, RowStore};
@@ -63,10 +65,10 @@ fn req_str<'v>(v: &'v Value, key: &str, path: &str) -> Result<&'v str> {
     }
 }
 
-fn opt_string(v: &Value, key: &str, path: &str) -> Result<Option<String>> {
+fn opt_string_ref<'v>(v: &'v Value, key: &str, path: &str) -> Result<Option<&'v str>> {
     match v.get(key) {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(Value::String(s)) => Ok(Some(s)),
         Some(other) => Err(LabelError::type_(format!(
             "{path}.{key}: expected a string or null, got {}",
             kind(other)
@@ -171,20 +173,41 @@ pub fn parse_row(d: &Value, ctx: &ParseContext<'_>) -> Result<RowStore> {
     let mut media = ctx.media.clone();
     media.data_type = data_type;
     let mut row = RowStore::new(ctx.onto.clone(), media, header);
-    let mut builder = Builder { row: &mut row, ctx };
+    let mut builder = Builder {
+        row: &mut row,
+        ctx,
+        strings: StringPool::default(),
+    };
     builder.data_units(&d["data_units"])?;
     builder.object_answers(&d["object_answers"])?;
     builder.object_actions(&d["object_actions"])?;
     builder.classification_answers(&d["classification_answers"])?;
+    row.compact();
     Ok(row)
 }
 
 struct Builder<'r, 'c> {
     row: &'r mut RowStore,
     ctx: &'r ParseContext<'c>,
+    strings: StringPool,
+}
+
+fn confidence_of(v: Option<&Value>, path: &str) -> Result<Num> {
+    match v {
+        None | Some(Value::Null) => Ok(Num::from_f64(1.0).expect("1.0 is finite")),
+        Some(Value::Number(n)) => Ok(n.clone()),
+        Some(other) => Err(LabelError::label_row(format!(
+            "{path}.confidence: expected a number, got {}",
+            kind(other)
+        ))),
+    }
 }
 
 impl Builder<'_, '_> {
+    fn shared(&mut self, v: &Value, key: &str, path: &str) -> Result<Option<Shared>> {
+        Ok(opt_string_ref(v, key, path)?.map(|s| self.strings.get(s)))
+    }
+
     fn data_units(&mut self, units: &Value) -> Result<()> {
         let dt = self.row.media.data_type;
         let units = as_map(units, "label_row.data_units")?;
@@ -290,7 +313,7 @@ impl Builder<'_, '_> {
         }
         let interpolate = match e.get("interpolate") {
             None | Some(Value::Null) => None,
-            Some(Value::String(s)) if s == "hold" => Some(s.clone()),
+            Some(Value::String(s)) if s == "hold" => Some(self.strings.get(s)),
             Some(other) => {
                 return Err(LabelError::label_row(format!(
                     "{path}.interpolate: {other} is not allowed: object `{hash}` is not an event-based object"
@@ -300,21 +323,12 @@ impl Builder<'_, '_> {
         let geometry = parse_geometry(e, path)?;
         let meta = AnnotationMeta {
             created_at: self.ctx.date_or_now(e.get("createdAt"), &format!("{path}.createdAt"))?,
-            created_by: opt_string(e, "createdBy", path)?,
+            created_by: self.shared(e, "createdBy", path)?,
             last_edited_at: self
                 .ctx
                 .date_or_now(e.get("lastEditedAt"), &format!("{path}.lastEditedAt"))?,
-            last_edited_by: opt_string(e, "lastEditedBy", path)?,
-            confidence: match e.get("confidence") {
-                None | Some(Value::Null) => Value::from(1.0),
-                Some(v @ Value::Number(_)) => v.clone(),
-                Some(other) => {
-                    return Err(LabelError::label_row(format!(
-                        "{path}.confidence: expected a number, got {}",
-                        kind(other)
-                    )))
-                }
-            },
+            last_edited_by: self.shared(e, "lastEditedBy", path)?,
+            confidence: confidence_of(e.get("confidence"), path)?,
             manual_annotation: match e.get("manualAnnotation") {
                 None | Some(Value::Null) => true,
                 Some(Value::Bool(b)) => *b,
@@ -537,21 +551,12 @@ impl Builder<'_, '_> {
                 created_at: self
                     .ctx
                     .date_or_now(entry.get("createdAt"), &format!("{path}.createdAt"))?,
-                created_by: opt_string(entry, "createdBy", &path)?,
+                created_by: self.shared(entry, "createdBy", &path)?,
                 last_edited_at: self
                     .ctx
                     .date_or_now(entry.get("lastEditedAt"), &format!("{path}.lastEditedAt"))?,
-                last_edited_by: opt_string(entry, "lastEditedBy", &path)?,
-                confidence: match entry.get("confidence") {
-                    None | Some(Value::Null) => Value::from(1.0),
-                    Some(v @ Value::Number(_)) => v.clone(),
-                    Some(other) => {
-                        return Err(LabelError::label_row(format!(
-                            "{path}.confidence: expected a number, got {}",
-                            kind(other)
-                        )))
-                    }
-                },
+                last_edited_by: self.shared(entry, "lastEditedBy", &path)?,
+                confidence: confidence_of(entry.get("confidence"), &path)?,
                 manual_annotation: entry.get("manualAnnotation").and_then(Value::as_bool).unwrap_or(true),
                 is_deleted: None,
             };

@@ -193,6 +193,20 @@ impl RowStore {
         self.objects.iter().map(|(k, v)| (*k, v))
     }
 
+    /// Rebuilds every object's frame map from its sorted entries. A map grown one insert at a time keeps its
+    /// nodes about half full; one built from a sorted run fills them, which on a loaded row is most of the
+    /// memory the annotations take. Done once a load has finished.
+    pub fn compact(&mut self) {
+        for cell in self.objects.values() {
+            let mut o = cell.lock();
+            let frames = std::mem::take(&mut o.frames);
+            o.frames = frames.into_iter().collect();
+        }
+        for v in self.frame_index.values_mut() {
+            v.shrink_to_fit();
+        }
+    }
+
     fn index_frames(&mut self, order: u64, frames: impl IntoIterator<Item = Frame>) {
         for f in frames {
             insert_sorted(self.frame_index.entry(f).or_default(), order);
@@ -257,7 +271,7 @@ impl RowStore {
         frames: &[Frame],
         geometries: &Geometries<'_>,
         update: &MetaUpdate,
-        confidences: Option<&[Value]>,
+        confidences: Option<&[crate::geometry::Num]>,
         overwrite: bool,
         now: i64,
     ) -> Result<()> {

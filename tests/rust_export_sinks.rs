@@ -247,10 +247,10 @@ fn geometry(rng: &mut Rng, unit: &DataUnit) -> Geometry {
 fn meta(rng: &mut Rng) -> AnnotationMeta {
     AnnotationMeta {
         created_at: date(rng),
-        created_by: (rng.below(3) > 0).then(|| string(rng)),
+        created_by: (rng.below(3) > 0).then(|| string(rng).into()),
         last_edited_at: date(rng),
-        last_edited_by: (rng.below(3) > 0).then(|| string(rng)),
-        confidence: Value::Number(number(rng)),
+        last_edited_by: (rng.below(3) > 0).then(|| string(rng).into()),
+        confidence: number(rng),
         manual_annotation: rng.below(2) == 0,
         is_deleted: [None, Some(true), Some(false)][rng.below(3)],
     }
@@ -354,7 +354,7 @@ fn random_row(rng: &mut Rng) -> RowStore {
                 FrameAnnotation {
                     geometry: geometry(rng, u),
                     meta: meta(rng),
-                    interpolate: (rng.below(5) == 0).then(|| string(rng)),
+                    interpolate: (rng.below(5) == 0).then(|| string(rng).into()),
                 },
             );
         }

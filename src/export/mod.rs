@@ -38,7 +38,7 @@ pub fn export_row(row: &RowStore, opts: ExportOptions) -> Result<Value> {
     Ok(sink.finish())
 }
 
-fn opt_sym<S: LabelSink>(s: &mut S, v: Option<&String>) {
+fn opt_sym<S: LabelSink>(s: &mut S, v: Option<&str>) {
     match v {
         Some(v) => s.sym(v),
         None => s.null(),
@@ -157,15 +157,15 @@ fn classification_answers<S: LabelSink>(row: &RowStore, s: &mut S) {
 
 fn write_instance_meta<S: LabelSink>(meta: &AnnotationMeta, s: &mut S) {
     s.key(Key::CreatedBy);
-    opt_sym(s, meta.created_by.as_ref());
+    opt_sym(s, meta.created_by.as_deref());
     s.key(Key::CreatedAt);
     s.date(meta.created_at);
     s.key(Key::LastEditedBy);
-    opt_sym(s, meta.last_edited_by.as_ref());
+    opt_sym(s, meta.last_edited_by.as_deref());
     s.key(Key::LastEditedAt);
     s.date(meta.last_edited_at);
     s.key(Key::Confidence);
-    s.raw(&meta.confidence);
+    s.number(&meta.confidence);
     s.key(Key::ManualAnnotation);
     s.bool(meta.manual_annotation);
 }
@@ -173,6 +173,19 @@ fn write_instance_meta<S: LabelSink>(meta: &AnnotationMeta, s: &mut S) {
 /// One frame-object entry as a `Value` (frame views and instance snapshots in the binding).
 pub fn frame_object(o: &ObjectData, a: &FrameAnnotation) -> Value {
     value_of(|s| write_frame_object(o, a, s))
+}
+
+/// Writes the part of a frame-object entry that coordinates are read from: `name`, `shape` and the geometry
+/// keys (the per-annotation coordinates getter needs nothing else).
+pub fn write_frame_geometry<S: LabelSink>(o: &ObjectData, a: &FrameAnnotation, s: &mut S) {
+    let node = o.feature_node();
+    s.begin_map(4);
+    s.key(Key::Name);
+    s.sym(&node.name);
+    s.key(Key::Shape);
+    s.sym(&node.shape);
+    write_geometry(&a.geometry, s);
+    s.end_map();
 }
 
 /// Writes one frame-object entry.
@@ -190,9 +203,9 @@ pub fn write_frame_object<S: LabelSink>(o: &ObjectData, a: &FrameAnnotation, s: 
     s.key(Key::CreatedAt);
     s.date(a.meta.created_at);
     s.key(Key::CreatedBy);
-    opt_sym(s, a.meta.created_by.as_ref());
+    opt_sym(s, a.meta.created_by.as_deref());
     s.key(Key::Confidence);
-    s.raw(&a.meta.confidence);
+    s.number(&a.meta.confidence);
     s.key(Key::ObjectHash);
     s.sym(&o.hash);
     s.key(Key::FeatureHash);

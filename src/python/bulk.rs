@@ -8,7 +8,7 @@
 use numpy::{PyReadonlyArray1, PyReadonlyArray2};
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyTuple};
-use serde_json::{Number, Value};
+use serde_json::Number;
 
 use super::coords::fast_geometry;
 use super::errors::label_error;
@@ -20,7 +20,7 @@ use crate::ranges::Frame;
 pub struct BulkArgs {
     pub frames: Vec<Frame>,
     pub geometries: Vec<Geometry>,
-    pub confidences: Option<Vec<Value>>,
+    pub confidences: Option<Vec<Num>>,
 }
 
 /// `what` names the place for the error message; it is only built when the number is bad.
@@ -75,7 +75,7 @@ impl BulkArgs {
                 Some(
                     c.iter()
                         .enumerate()
-                        .map(|(i, v)| float(*v, || format!("confidence[{i}]")).map(Value::Number))
+                        .map(|(i, v)| float(*v, || format!("confidence[{i}]")))
                         .collect::<Result<Vec<_>, _>>()
                         .map_err(|e| label_error(py, &e))?,
                 )

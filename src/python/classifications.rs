@@ -120,15 +120,16 @@ impl PyClassificationCell {
         last_edited_by: Option<String>,
     ) -> PyResult<()> {
         let now = now_secs();
-        let confidence = confidence_arg(confidence)?.unwrap_or_else(|| serde_json::Value::from(1.0));
+        let confidence =
+            confidence_arg(confidence)?.unwrap_or_else(|| crate::geometry::Num::from_f64(1.0).expect("1.0 is finite"));
         let mut c = self.cell.lock();
         c.meta.created_at = created_at.unwrap_or(now);
         c.meta.last_edited_at = last_edited_at.unwrap_or(now);
         if created_by.is_some() {
-            c.meta.created_by = created_by;
+            c.meta.created_by = created_by.map(crate::instance::Shared::from);
         }
         if last_edited_by.is_some() {
-            c.meta.last_edited_by = last_edited_by;
+            c.meta.last_edited_by = last_edited_by.map(crate::instance::Shared::from);
         }
         c.meta.confidence = confidence;
         c.meta.manual_annotation = manual_annotation;

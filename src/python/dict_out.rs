@@ -178,3 +178,25 @@ pub fn export_dict<'py>(py: Python<'py>, row: &RowStore, opts: ExportOptions) ->
     export_into(row, opts, &mut sink).map_err(|e| label_error(py, &e))?;
     sink.finish()
 }
+
+/// One frame-object entry (geometry keys included) as a Python dict.
+pub fn frame_object_dict<'py>(
+    py: Python<'py>,
+    o: &crate::instance::ObjectData,
+    a: &crate::instance::FrameAnnotation,
+) -> PyResult<Bound<'py, PyAny>> {
+    let mut sink = DictSink::new(py);
+    crate::export::write_frame_object(o, a, &mut sink);
+    sink.finish()
+}
+
+/// The `name`, `shape` and geometry keys of one frame-object entry, as a Python dict.
+pub fn frame_geometry_dict<'py>(
+    py: Python<'py>,
+    o: &crate::instance::ObjectData,
+    a: &crate::instance::FrameAnnotation,
+) -> PyResult<Bound<'py, PyAny>> {
+    let mut sink = DictSink::new(py);
+    crate::export::write_frame_geometry(o, a, &mut sink);
+    sink.finish()
+}

@@ -16,8 +16,9 @@ use super::errors::{label_error, IntoPyResult};
 use super::ontology::PyOntology;
 use super::row::PyRow;
 use crate::error::LabelError;
+use crate::geometry::Num;
 use crate::geometry::{parse_api_geometry, Geometry};
-use crate::instance::{AnnotationMeta, Geometries, MetaUpdate, ObjectCell, ObjectData};
+use crate::instance::{AnnotationMeta, Geometries, MetaUpdate, ObjectCell, ObjectData, Shared};
 use crate::ranges::{Frame, RangeSet};
 
 pub fn now_secs() -> i64 {
@@ -36,12 +37,12 @@ pub fn geometry_arg(geometry: &Bound<'_, PyAny>) -> PyResult<Geometry> {
     parse_api_geometry(&v, "coordinates").py_err(geometry.py())
 }
 
-pub fn confidence_arg(c: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Value>> {
+pub fn confidence_arg(c: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Num>> {
     match c {
         None => Ok(None),
         Some(ob) if ob.is_none() => Ok(None),
         Some(ob) => match to_value(ob)? {
-            v @ Value::Number(_) => Ok(Some(v)),
+            Value::Number(n) => Ok(Some(n)),
             _ => Err(label_error(
                 ob.py(),
                 &LabelError::label_row("confidence must be a number"),
@@ -55,10 +56,10 @@ pub fn meta_tuple<'py>(py: Python<'py>, m: &AnnotationMeta) -> PyResult<Bound<'p
         py,
         [
             m.created_at.into_pyobject(py)?.into_any(),
-            m.created_by.clone().into_pyobject(py)?.into_any(),
+            m.created_by.as_deref().into_pyobject(py)?.into_any(),
             m.last_edited_at.into_pyobject(py)?.into_any(),
-            m.last_edited_by.clone().into_pyobject(py)?.into_any(),
-            to_py(py, &m.confidence)?,
+            m.last_edited_by.as_deref().into_pyobject(py)?.into_any(),
+            to_py(py, &Value::Number(m.confidence.clone()))?,
             pyo3::types::PyBool::new(py, m.manual_annotation).to_owned().into_any(),
             m.is_deleted.into_pyobject(py)?.into_any(),
         ],
@@ -81,9 +82,9 @@ impl MetaArgs<'_> {
     pub fn into_update(self) -> PyResult<MetaUpdate> {
         Ok(MetaUpdate {
             created_at: self.created_at,
-            created_by: self.created_by,
+            created_by: self.created_by.map(Shared::from),
             last_edited_at: self.last_edited_at,
-            last_edited_by: self.last_edited_by,
+            last_edited_by: self.last_edited_by.map(Shared::from),
             confidence: confidence_arg(self.confidence.as_ref())?,
             manual_annotation: self.manual_annotation,
         })
@@ -152,14 +153,24 @@ impl PyObjectCell {
     fn entry<'py>(&self, py: Python<'py>, frame: Frame) -> PyResult<Option<Bound<'py, PyAny>>> {
         let o = self.cell.lock();
         match o.frames.get(&frame) {
-            Some(a) => Ok(Some(to_py(py, &crate::export::frame_object(&o, a))?)),
+            Some(a) => Ok(Some(super::dict_out::frame_object_dict(py, &o, a)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The `name`, `shape` and geometry keys of the entry of `frame`, or None.
+    fn geometry_entry<'py>(&self, py: Python<'py>, frame: Frame) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let o = self.cell.lock();
+        match o.frames.get(&frame) {
+            Some(a) => Ok(Some(super::dict_out::frame_geometry_dict(py, &o, a)?)),
             None => Ok(None),
         }
     }
 
     /// The coordinates of `frame` as a flat tuple `(shape, numbers...)` for the simple shapes (bounding box:
     /// h, w, x, y; rotatable: h, w, x, y, theta; point: x, y; circle: x, y, r, stretch, theta; ellipse: x, y,
-    /// rx, ry, theta), `(shape,)` for the others (read them with `entry`), None off the object's frames.
+    /// rx, ry, theta), `(shape,)` for the others, 3-D points included (read them with `geometry_entry`), None
+    /// off the object's frames.
     fn coordinates_tuple<'py>(&self, py: Python<'py>, frame: Frame) -> PyResult<Option<Bound<'py, PyTuple>>> {
         let o = self.cell.lock();
         let Some(a) = o.frames.get(&frame) else { return Ok(None) };
@@ -178,7 +189,7 @@ impl PyObjectCell {
             Geometry::Ellipse { x, y, rx, ry, theta } => vec![n(x)?, n(y)?, n(rx)?, n(ry)?, n(theta)?],
             _ => vec![],
         };
-        let shape = if items.is_empty() { "other" } else { a.geometry.shape() };
+        let shape = a.geometry.shape();
         let mut all = vec![pyo3::types::PyString::new(py, shape).into_any()];
         all.extend(items);
         Ok(Some(PyTuple::new(py, all)?))
@@ -442,7 +453,7 @@ impl PyObjectCell {
         let o = self.cell.lock();
         let d = PyDict::new(py);
         for (f, a) in &o.frames {
-            d.set_item(f, to_py(py, &crate::export::frame_object(&o, a))?)?;
+            d.set_item(f, super::dict_out::frame_object_dict(py, &o, a)?)?;
         }
         Ok(d)
     }
@@ -454,8 +465,8 @@ pub fn set_meta(m: &mut AnnotationMeta, name: &str, value: &Bound<'_, PyAny>) ->
     match name {
         "created_at" => m.created_at = value.extract()?,
         "last_edited_at" => m.last_edited_at = value.extract()?,
-        "created_by" => m.created_by = value.extract()?,
-        "last_edited_by" => m.last_edited_by = value.extract()?,
+        "created_by" => m.created_by = value.extract::<Option<String>>()?.map(Shared::from),
+        "last_edited_by" => m.last_edited_by = value.extract::<Option<String>>()?.map(Shared::from),
         "confidence" => {
             m.confidence = confidence_arg(Some(value))?
                 .ok_or_else(|| label_error(py, &LabelError::label_row("confidence must be a number")))?;
@@ -496,7 +507,7 @@ fn plain_date(v: &Bound<'_, PyAny>) -> PyResult<Option<Option<i64>>> {
     Ok(Some(Some(secs.floor() as i64)))
 }
 
-fn plain_str(v: &Bound<'_, PyAny>) -> Option<Option<String>> {
+fn plain_str(v: &Bound<'_, PyAny>) -> Option<Option<Shared>> {
     if v.is_none() {
         return Some(None);
     }
@@ -504,7 +515,7 @@ fn plain_str(v: &Bound<'_, PyAny>) -> Option<Option<String>> {
         .ok()?
         .to_str()
         .ok()
-        .map(|s| Some(s.to_owned()))
+        .map(|s| Some(Shared::from(s)))
 }
 
 fn plain_update(
@@ -525,7 +536,7 @@ fn plain_update(
         None
     } else {
         match super::coords::plain_number(confidence) {
-            Some(n) => Some(Value::Number(n)),
+            Some(n) => Some(n),
             None => return Ok(None),
         }
     };

@@ -30,6 +30,7 @@ from labelrow.objects.coordinates import (
     Coordinates,
     EllipseCoordinates,
     PointCoordinate,
+    PolygonCoordinates,
     RotatableBoundingBoxCoordinates,
     coordinates_from_frame_geometry,
     frame_geometry,
@@ -473,11 +474,12 @@ class ObjectInstance:
             flat = cell.coordinates_tuple(self._frame)
             if flat is None:
                 raise LabelRowError(_NOT_ON_FRAME)
-            maker = _FLAT_COORDINATES.get(flat[0])
-            if maker is not None:
-                return maker(*flat[1:])
-            entry = cell.entry(self._frame)
+            if len(flat) > 1:
+                return _FLAT_COORDINATES[flat[0]](*flat[1:])
+            entry = cell.geometry_entry(self._frame)
             assert entry is not None  # the frame exists: coordinates_tuple said so
+            if flat[0] == "polygon":  # written by the core: `polygon` is ring 0 of `polygons`, no need to compare
+                return PolygonCoordinates.from_polygons_list(entry["polygons"])
             return coordinates_from_frame_geometry(entry)
 
         @coordinates.setter
