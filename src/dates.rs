@@ -147,6 +147,10 @@ fn parse_iso_like(s: &str) -> Option<i64> {
 
 /// `Thu, 09 Feb 2023 14:12:03 UTC` / `... GMT` (the weekday is not checked, as in the reference).
 fn parse_long_format(s: &str) -> Option<i64> {
+    parse_long_format_fixed(s.as_bytes()).or_else(|| parse_long_format_general(s))
+}
+
+fn parse_long_format_general(s: &str) -> Option<i64> {
     let rest = s.strip_suffix(" UTC").or_else(|| s.strip_suffix(" GMT"))?;
     let (_, rest) = rest.split_once(", ")?;
     let mut parts = rest.split(' ');
@@ -172,6 +176,47 @@ fn parse_long_format(s: &str) -> Option<i64> {
     }
     checked_secs(year, month, day, h, m, sec)
 }
+
+/// The long format in its exact written layout (`Ddd, DD Mon YYYY HH:MM:SS UTC`), read by position: this is
+/// how every timestamp in an exported row looks, and the general reader below splits strings. `None` means
+/// "not in this layout" (the general reader then decides).
+fn parse_long_format_fixed(b: &[u8]) -> Option<i64> {
+    let b: &[u8; 29] = b.try_into().ok()?;
+    if !b[..3].iter().all(u8::is_ascii_alphabetic)
+        || b[3..5] != *b", "
+        || !matches!(&b[25..], b" UTC" | b" GMT")
+        || b[7] != b' '
+        || b[11] != b' '
+        || b[16] != b' '
+        || b[19] != b':'
+        || b[22] != b':'
+    {
+        return None;
+    }
+    let num = |at: usize, n: usize| -> Option<u32> {
+        b[at..at + n]
+            .iter()
+            .try_fold(0u32, |v, &c| c.is_ascii_digit().then(|| v * 10 + u32::from(c - b'0')))
+    };
+    let mon = [
+        b[8].to_ascii_lowercase(),
+        b[9].to_ascii_lowercase(),
+        b[10].to_ascii_lowercase(),
+    ];
+    let month = MONTHS_LOWER.iter().position(|m| *m == mon)? + 1;
+    checked_secs(
+        num(12, 4)?,
+        u32::try_from(month).ok()?,
+        num(5, 2)?,
+        num(17, 2)?,
+        num(20, 2)?,
+        num(23, 2)?,
+    )
+}
+
+const MONTHS_LOWER: [[u8; 3]; 12] = [
+    *b"jan", *b"feb", *b"mar", *b"apr", *b"may", *b"jun", *b"jul", *b"aug", *b"sep", *b"oct", *b"nov", *b"dec",
+];
 
 /// Parses the date formats the core understands natively. `None` means "not one of them": the caller may
 /// then try a more general parser (the Python binding falls back to `dateutil`, as the reference does).
@@ -204,6 +249,9 @@ mod tests {
             "Thu, 09 Feb 2023 12:12:03 GMT",
             "Mon, 09 Feb 2023 12:12:03 UTC",
             "2023-02-09T10:12:03-0200",
+            "  Thu, 09 Feb 2023 12:12:03 UTC ",
+            "thu, 09 feb 2023 12:12:03 UTC",
+            "Thu, 9 Feb 2023 12:12:03 UTC",
         ] {
             assert_eq!(parse_timestamp(s), Some(want), "{s}");
         }
@@ -221,6 +269,36 @@ mod tests {
             "2023-02-09T1",
         ] {
             assert_eq!(parse_timestamp(s), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn fixed_layout_reader_agrees_with_the_general_one() {
+        let base = *b"Thu, 09 Feb 2023 12:12:03 UTC";
+        let subs = [b'0', b'1', b'2', b'9', b' ', b':', b',', b'a', b'Z', b'+', b'-', 0xC3];
+        let mut tried = 0;
+        for i in 0..base.len() {
+            for &c in &subs {
+                let mut b = base;
+                b[i] = c;
+                let Ok(s) = std::str::from_utf8(&b) else { continue };
+                if let Some(t) = parse_long_format_fixed(s.as_bytes()) {
+                    assert_eq!(parse_long_format_general(s), Some(t), "{s}");
+                    tried += 1;
+                }
+            }
+        }
+        assert!(tried > 50);
+        for s in [
+            "Sun, 29 Feb 2024 23:59:59 GMT",
+            "mon, 01 jAN 1970 00:00:00 UTC",
+            "Wed, 31 Dec 9999 23:59:59 UTC",
+        ] {
+            assert_eq!(
+                parse_long_format_fixed(s.as_bytes()),
+                parse_long_format_general(s),
+                "{s}"
+            );
         }
     }
 

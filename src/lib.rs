@@ -15,8 +15,7 @@ pub mod parse;
 pub mod ranges;
 pub mod rle;
 pub mod row;
+pub mod tree;
 
 #[cfg(feature = "python")]
 mod python;
-
-pub(crate) use parse::kind as value_kind;

@@ -202,6 +202,11 @@ impl RowStore {
             let frames = std::mem::take(&mut o.frames);
             o.frames = frames.into_iter().collect();
         }
+        self.shrink_frame_index();
+    }
+
+    /// Returns the frame index's spare capacity (for a load whose frame maps were built whole).
+    pub fn shrink_frame_index(&mut self) {
         for v in self.frame_index.values_mut() {
             v.shrink_to_fit();
         }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use labelrow::error::{ErrorKind, LabelError};
 use labelrow::export::{export_row, ExportOptions};
 use labelrow::ontology::Ontology;
-use labelrow::parse::{parse_row, ParseContext};
+use labelrow::parse::{parse_row, parse_tree, ParseContext};
 use labelrow::row::{DataType, Header, MediaInfo, RowStore};
 use serde_json::Value;
 
@@ -159,7 +159,22 @@ pub fn parse(v: &Value) -> Result<RowStore, LabelError> {
         Some("img_group") => (DataType::ImgGroup, 2),
         _ => (DataType::Video, 20),
     };
-    parse_row(v, &ctx(dt, n))
+    let ctx = ctx(dt, n);
+    // The production path (JSON text → tree) and the `Value` path must agree on the row or on the error.
+    let text = serde_json::to_string(v).unwrap();
+    let tree = labelrow::tree::json::parse(text.as_bytes()).unwrap();
+    let from_text = parse_tree(tree.root(), &ctx);
+    let from_value = parse_row(v, &ctx);
+    match (&from_text, &from_value) {
+        (Ok(a), Ok(b)) => assert_eq!(text_of(a), text_of(b)),
+        (Err(a), Err(b)) => assert_eq!(a, b),
+        (a, b) => panic!("JSON path {:?} but Value path {:?}", a.as_ref().err(), b.as_ref().err()),
+    }
+    from_text
+}
+
+fn text_of(row: &RowStore) -> Option<String> {
+    export_row(row, ExportOptions::default()).ok().map(|v| text(&v))
 }
 
 pub fn export(row: &RowStore) -> Value {

@@ -1,0 +1,704 @@
+//! Label dict → store. The only module that knows the input format's quirks: required keys, the older and
+//! alternative input forms, silent drops, and the order in which objects first appear.
+//!
+//! The input is a [`Tree`] (from JSON text or Python objects); paths for messages are only written out when
+//! an error is made.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+use serde_json::Value;
+
+use crate::dates::parse_timestamp;
+use crate::error::{LabelError, Result};
+use crate::geometry::Num;
+use crate::instance::{
+    check_bound, AnnotationMeta, ClassificationData, FrameAnnotation, ObjectData, Shared, StringPool,
+};
+use crate::ranges::{Frame, RangeSet};
+use crate::row::{DataType, DataUnit, Header, MediaInfo, RowStore};
+use crate::tree::{ListRef, MapRef, Path, Tree, Val};
+
+mod answers;
+pub(crate) mod geometry;
+
+pub use answers::parse_ranges;
+use answers::{answer_attribute, answer_ranges, answer_value, raw_ranges, set_dynamic, AnswerOwner};
+use geometry::{parse_geometry, GeometryKeys};
+
+/// Parses date strings the core does not understand natively (the binding supplies `dateutil`).
+pub type DateFallback<'a> = &'a dyn Fn(&str) -> Option<i64>;
+
+/// Everything a parse needs besides the dict.
+pub struct ParseContext<'a> {
+    pub onto: Arc<crate::ontology::Ontology>,
+    pub media: MediaInfo,
+    /// "Now", for timestamps missing from the input.
+    pub now: i64,
+    pub date_fallback: DateFallback<'a>,
+}
+
+pub(crate) fn missing(path: &Path<'_>, key: &str) -> LabelError {
+    LabelError::key(format!("{path}: missing required key '{key}'"))
+}
+
+pub(crate) fn req<'t>(v: Val<'t>, key: &str, path: &Path<'_>) -> Result<Val<'t>> {
+    v.get(key).ok_or_else(|| missing(path, key))
+}
+
+pub(crate) fn as_map<'t>(v: Val<'t>, path: &Path<'_>) -> Result<MapRef<'t>> {
+    v.as_map()
+        .ok_or_else(|| LabelError::type_(format!("{path}: expected a dict, got {}", v.kind())))
+}
+
+pub(crate) fn as_list<'t>(v: Val<'t>, path: &Path<'_>) -> Result<ListRef<'t>> {
+    v.as_list()
+        .ok_or_else(|| LabelError::type_(format!("{path}: expected a list, got {}", v.kind())))
+}
+
+pub(crate) fn req_str<'t>(v: Val<'t>, key: &str, path: &Path<'_>) -> Result<&'t str> {
+    str_field(v.get(key), key, path)
+}
+
+/// The string value of a required key (`v` is the key's value if present).
+fn str_field<'t>(v: Option<Val<'t>>, key: &str, path: &Path<'_>) -> Result<&'t str> {
+    let x = v.ok_or_else(|| missing(path, key))?;
+    x.as_str()
+        .ok_or_else(|| LabelError::type_(format!("{path}.{key}: expected a string, got {}", x.kind())))
+}
+
+fn opt_str<'t>(v: Option<Val<'t>>, key: &str, path: &Path<'_>) -> Result<Option<&'t str>> {
+    match v {
+        None => Ok(None),
+        Some(x) if x.is_null() => Ok(None),
+        Some(x) => match x.as_str() {
+            Some(s) => Ok(Some(s)),
+            None => Err(LabelError::type_(format!(
+                "{path}.{key}: expected a string or null, got {}",
+                x.kind()
+            ))),
+        },
+    }
+}
+
+/// `int()` of a frame key or `data_sequence` (an int, or a string holding one).
+pub(crate) fn frame_number(v: Val<'_>, path: &Path<'_>) -> Result<Frame> {
+    if let Some(s) = v.as_str() {
+        return frame_of_str(s, path);
+    }
+    if v.is_number() {
+        return v
+            .as_i64()
+            .ok_or_else(|| LabelError::value(format!("{path}: {v} is not an integer frame")));
+    }
+    Err(LabelError::type_(format!(
+        "{path}: expected an integer, got {}",
+        v.kind()
+    )))
+}
+
+fn frame_of_str(s: &str, path: &Path<'_>) -> Result<Frame> {
+    s.trim()
+        .parse()
+        .map_err(|_| LabelError::value(format!("{path}: invalid literal for int(): '{s}'")))
+}
+
+/// A `confidence` value: a number kept with its JSON type, 1.0 when absent.
+fn confidence(v: Option<Val<'_>>, path: &Path<'_>) -> Result<Num> {
+    let one = || Num::from_f64(1.0).expect("1.0 is finite");
+    match v {
+        None => Ok(one()),
+        Some(x) if x.is_null() => Ok(one()),
+        Some(x) => x
+            .as_number()
+            .ok_or_else(|| LabelError::label_row(format!("{path}.confidence: expected a number, got {}", x.kind()))),
+    }
+}
+
+impl ParseContext<'_> {
+    fn date(&self, v: Option<Val<'_>>, path: &dyn Fn() -> String) -> Result<Option<i64>> {
+        let Some(v) = v.filter(|v| !v.is_null()) else {
+            return Ok(None);
+        };
+        match v.as_str() {
+            Some(s) => parse_timestamp(s)
+                .or_else(|| (self.date_fallback)(s))
+                .map(Some)
+                .ok_or_else(|| LabelError::value(format!("{}: unknown date string format: '{s}'", path()))),
+            None => Err(LabelError::label_row(format!(
+                "{}: expected a date string, got {}",
+                path(),
+                v.kind()
+            ))),
+        }
+    }
+
+    fn date_or_now(&self, v: Option<Val<'_>>, path: &dyn Fn() -> String) -> Result<i64> {
+        Ok(self.date(v, path)?.unwrap_or(self.now))
+    }
+}
+
+/// Parses a whole label dict into a fresh store (a copy of `d` is read; see [`parse_tree`]).
+pub fn parse_row(d: &Value, ctx: &ParseContext<'_>) -> Result<RowStore> {
+    let tree = Tree::from_value(d).map_err(|e| LabelError::value(e.to_string()))?;
+    parse_tree(tree.root(), ctx)
+}
+
+const HEADER_KEYS: [&str; 14] = [
+    "label_hash",
+    "branch_name",
+    "created_at",
+    "last_edited_at",
+    "data_hash",
+    "dataset_hash",
+    "dataset_title",
+    "data_title",
+    "data_type",
+    "object_answers",
+    "classification_answers",
+    "object_actions",
+    "label_status",
+    "data_units",
+];
+
+/// Parses a whole label dict into a fresh store.
+pub fn parse_tree(d: Val<'_>, ctx: &ParseContext<'_>) -> Result<RowStore> {
+    let p = Path::Root("label_row");
+    let top = as_map(d, &p)?;
+    // Every top-level key is looked up once, in one pass over the dict.
+    let mut fields: [Option<Val<'_>>; 14] = [None; 14];
+    let (mut spaces, mut task_status) = (None, None);
+    for (k, v) in top.iter() {
+        if let Some(i) = HEADER_KEYS.iter().position(|h| *h == k) {
+            fields[i] = Some(v);
+        } else if k == "spaces" {
+            spaces = Some(v);
+        } else if k == "annotation_task_status" {
+            task_status = Some(v);
+        }
+    }
+    for (key, field) in HEADER_KEYS.iter().zip(&fields) {
+        if field.is_none() {
+            return Err(missing(&p, key));
+        }
+    }
+    let field = |key: &str| fields[HEADER_KEYS.iter().position(|h| *h == key).unwrap_or(0)].unwrap_or(d);
+    let dt_str = field("data_type").as_str().unwrap_or_default();
+    let data_type = DataType::parse(dt_str)
+        .ok_or_else(|| LabelError::not_implemented(format!("{p}.data_type: unsupported data type '{dt_str}'")))?;
+    let label_status = match field("label_status").as_str() {
+        Some(
+            s @ ("NOT_LABELLED" | "LABEL_IN_PROGRESS" | "LABELLED" | "REVIEW_IN_PROGRESS" | "REVIEWED"
+            | "REVIEWED_TWICE"),
+        ) => s.to_owned(),
+        _ => "_MISSING_LABEL_STATUS_".to_owned(),
+    };
+    let header = Header {
+        label_hash: field("label_hash").to_value(),
+        branch_name: field("branch_name").to_value(),
+        created_at: ctx.date(Some(field("created_at")), &|| "label_row.created_at".to_owned())?,
+        last_edited_at: ctx.date(Some(field("last_edited_at")), &|| "label_row.last_edited_at".to_owned())?,
+        data_hash: field("data_hash").to_value(),
+        dataset_hash: field("dataset_hash").to_value(),
+        dataset_title: field("dataset_title").to_value(),
+        data_title: field("data_title").to_value(),
+        data_type,
+        annotation_task_status: task_status.map_or(Value::Null, Val::to_value),
+        label_status,
+    };
+    if let Some(m) = spaces.and_then(Val::as_map) {
+        if let Some(id) = m.keys().next() {
+            return Err(LabelError::label_row(format!(
+                "Could not find space with given id {id}"
+            )));
+        }
+    }
+    let mut media = ctx.media.clone();
+    media.data_type = data_type;
+    let mut row = RowStore::new(ctx.onto.clone(), media, header);
+    let mut builder = Builder {
+        row: &mut row,
+        ctx,
+        strings: StringPool::default(),
+        pending: Vec::new(),
+        pending_by_hash: HashMap::new(),
+    };
+    builder.data_units(field("data_units"))?;
+    builder.add_pending_objects()?;
+    builder.object_answers(field("object_answers"))?;
+    builder.object_actions(field("object_actions"))?;
+    builder.classification_answers(field("classification_answers"))?;
+    row.shrink_frame_index();
+    Ok(row)
+}
+
+struct Builder<'r, 'c, 't> {
+    row: &'r mut RowStore,
+    ctx: &'r ParseContext<'c>,
+    /// One copy per distinct user email and interpolation mode.
+    strings: StringPool,
+    /// Objects met in `data_units`, in order of first appearance, with their frames as read. They join the row
+    /// together once every unit is read: building each object's frame map in one go is much cheaper than an
+    /// insertion (and a frame-index update) per annotation.
+    pending: Vec<(ObjectData, Vec<(Frame, FrameAnnotation)>)>,
+    pending_by_hash: HashMap<&'t str, usize>,
+}
+
+const UNIT_AUDIO: [&str; 4] = [
+    "audio_codec",
+    "audio_sample_rate",
+    "audio_bit_depth",
+    "audio_num_channels",
+];
+
+impl<'t> Builder<'_, '_, 't> {
+    fn shared(&mut self, v: Option<Val<'_>>, key: &str, path: &Path<'_>) -> Result<Option<Shared>> {
+        Ok(opt_str(v, key, path)?.map(|s| self.strings.get(s)))
+    }
+
+    fn data_units(&mut self, units: Val<'t>) -> Result<()> {
+        let dt = self.row.media.data_type;
+        let root = Path::Root("label_row");
+        let units_path = root.field("data_units");
+        let units = as_map(units, &units_path)?;
+        // Objects of all units are gathered first, so the row order is the order of first appearance.
+        for (key, unit) in units.iter() {
+            let path = units_path.key(key);
+            let u = as_map(unit, &path)?;
+            for k in ["data_hash", "data_title", "data_type", "data_sequence"] {
+                req(unit, k, &path)?;
+            }
+            let get = |k: &str| u.get(k);
+            let frame = frame_number(req(unit, "data_sequence", &path)?, &path.field("data_sequence"))?;
+            let first_unit = self.row.units.is_empty();
+            let link = get("data_link").map(Val::to_value);
+            if link.is_none()
+                && first_unit
+                && matches!(
+                    dt,
+                    DataType::Video
+                        | DataType::Image
+                        | DataType::Audio
+                        | DataType::PlainText
+                        | DataType::Pdf
+                        | DataType::TimeSeries
+                )
+            {
+                return Err(missing(&path, "data_link"));
+            }
+            if matches!(dt, DataType::Dicom | DataType::Nifti) {
+                req(unit, "width", &path)?;
+                req(unit, "height", &path)?;
+            }
+            let audio = if dt == DataType::Audio {
+                let mut a: [Value; 4] = Default::default();
+                for (slot, k) in a.iter_mut().zip(UNIT_AUDIO) {
+                    *slot = req(unit, k, &path)?.to_value();
+                }
+                Some(a)
+            } else {
+                None
+            };
+            let value_of = |k: &str| get(k).map_or(Value::Null, Val::to_value);
+            let du = DataUnit {
+                hash: value_of("data_hash"),
+                title: value_of("data_title"),
+                link,
+                mime: value_of("data_type"),
+                width: get("width").map_or(Value::from(0), Val::to_value),
+                height: get("height").map_or(Value::from(0), Val::to_value),
+                audio,
+            };
+            self.row.units.insert(frame, du);
+            let Some(labels) = get("labels") else { continue };
+            let lpath = path.field("labels");
+            if dt.single_frame_units() {
+                if let Some(objs) = labels.get("objects") {
+                    self.frame_objects(frame, objs, &lpath.field("objects"))?;
+                }
+            } else if !dt.is_range_based() && dt != DataType::Group {
+                for (fkey, fval) in as_map(labels, &lpath)?.iter() {
+                    let fpath = lpath.key(fkey);
+                    let f = frame_of_str(fkey, &fpath)?;
+                    let objs = req(fval, "objects", &fpath)?;
+                    if let Some(meta) = fval.get("metadata").filter(|m| !m.is_null()) {
+                        check_slice_metadata(meta, &fpath.field("metadata"))?;
+                    }
+                    self.frame_objects(f, objs, &fpath.field("objects"))?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn frame_objects(&mut self, frame: Frame, objs: Val<'t>, path: &Path<'_>) -> Result<()> {
+        for (i, entry) in as_list(objs, path)?.iter().enumerate() {
+            self.frame_object(frame, entry, &path.index(i))?;
+        }
+        Ok(())
+    }
+
+    fn frame_object(&mut self, frame: Frame, e: Val<'t>, path: &Path<'_>) -> Result<()> {
+        let fields = FrameObjectFields::read(as_map(e, path)?);
+        let hash = str_field(fields.object_hash, "objectHash", path)?;
+        // Only an object's first entry says which ontology object it is; later entries' featureHash is not read
+        // (as in the reference).
+        let known = self.pending_by_hash.get(hash).copied();
+        let feature = match known {
+            Some(_) => None,
+            None => {
+                let feature_hash = str_field(fields.feature_hash, "featureHash", path)?;
+                Some(
+                    self.ctx
+                        .onto
+                        .object(feature_hash)
+                        .map_err(|err| err.at(&path.to_string()))?,
+                )
+            }
+        };
+        if fields.event.is_some_and(|v| !v.is_null()) {
+            return Err(LabelError::label_row(format!(
+                "{path}: the `event` key is only allowed on event-based (continuous scene) rows"
+            )));
+        }
+        let interpolate = match fields.interpolate {
+            None => None,
+            Some(v) if v.is_null() => None,
+            Some(v) if v.as_str() == Some("hold") => Some(self.strings.get("hold")),
+            Some(other) => {
+                return Err(LabelError::label_row(format!(
+                    "{path}.interpolate: {other} is not allowed: object `{hash}` is not an event-based object"
+                )))
+            }
+        };
+        let geometry = parse_geometry(&fields.geometry, path)?;
+        let meta = AnnotationMeta {
+            created_at: self
+                .ctx
+                .date_or_now(fields.created_at, &|| format!("{path}.createdAt"))?,
+            created_by: self.shared(fields.created_by, "createdBy", path)?,
+            last_edited_at: self
+                .ctx
+                .date_or_now(fields.last_edited_at, &|| format!("{path}.lastEditedAt"))?,
+            last_edited_by: self.shared(fields.last_edited_by, "lastEditedBy", path)?,
+            confidence: confidence(fields.confidence, path)?,
+            manual_annotation: match fields.manual_annotation {
+                None => true,
+                Some(v) if v.is_null() => true,
+                Some(v) => v.as_bool().ok_or_else(|| {
+                    LabelError::label_row(format!("{path}.manualAnnotation: expected a bool, got {}", v.kind()))
+                })?,
+            },
+            is_deleted: match fields.is_deleted {
+                None => None,
+                Some(v) if v.is_null() => None,
+                Some(v) => Some(v.as_bool().ok_or_else(|| {
+                    LabelError::label_row(format!("{path}.isDeleted: expected a bool, got {}", v.kind()))
+                })?),
+            },
+        };
+        if frame < 0 {
+            return Err(crate::instance::out_of_bounds(frame, self.row.frame_bound()).at(&path.to_string()));
+        }
+        let at = match known {
+            Some(at) => {
+                check_bound(frame, self.row.frame_bound()).map_err(|err| err.at(&path.to_string()))?;
+                at
+            }
+            None => {
+                let data = ObjectData::new(hash.to_owned(), self.ctx.onto.clone(), feature.unwrap_or_default());
+                data.check_shape(&geometry).map_err(|err| err.at(&path.to_string()))?;
+                self.pending.push((data, Vec::new()));
+                self.pending_by_hash.insert(hash, self.pending.len() - 1);
+                self.pending.len() - 1
+            }
+        };
+        let (data, frames) = &mut self.pending[at];
+        data.check_shape(&geometry).map_err(|err| err.at(&path.to_string()))?;
+        frames.push((
+            frame,
+            FrameAnnotation {
+                geometry,
+                meta,
+                interpolate,
+            },
+        ));
+        Ok(())
+    }
+
+    /// Adds the objects read from `data_units` to the row, in order of first appearance. A frame given twice
+    /// keeps its last annotation, as repeated insertions would.
+    fn add_pending_objects(&mut self) -> Result<()> {
+        self.pending_by_hash.clear();
+        for (mut data, frames) in std::mem::take(&mut self.pending) {
+            data.frames = frames.into_iter().collect::<BTreeMap<_, _>>();
+            self.row.add_object(Arc::new(Mutex::new(data)), false)?;
+        }
+        Ok(())
+    }
+
+    fn object_answers(&mut self, v: Val<'_>) -> Result<()> {
+        let dt = self.row.media.data_type;
+        let root = Path::Root("label_row");
+        let all = root.field("object_answers");
+        for (key, entry) in as_map(v, &all)?.iter() {
+            let path = all.key(key);
+            if dt.is_range_based() {
+                return Err(LabelError::not_implemented(format!(
+                    "{path}: objects of {} rows are not supported yet",
+                    dt.as_str()
+                )));
+            }
+            let hash = req_str(entry, "objectHash", &path)?;
+            let Some(order) = self.row.object_order(hash) else {
+                continue;
+            };
+            let answers = req(entry, "classifications", &path)?;
+            let cell = self
+                .row
+                .object(order)
+                .cloned()
+                .ok_or_else(|| LabelError::label_row("lost object"))?;
+            let mut o = cell.lock();
+            if let Some(n) = entry.get("objectNumber").filter(|n| !n.is_null()) {
+                match n.as_u64() {
+                    Some(u) => o.object_number = Some(u),
+                    None => {
+                        return Err(LabelError::label_row(format!(
+                            "{path}.objectNumber: object_number must be a non-negative integer, got {n}."
+                        )))
+                    }
+                }
+            }
+            let onto = o.onto.clone();
+            let feature = o.feature;
+            let bound = self.row.frame_bound();
+            // Image-group answers are applied once per image the object is on (as the reference reads them per
+            // data unit); repeating is harmless for static answers but re-orders dynamic ones.
+            let repeats = if dt == DataType::ImgGroup {
+                o.frames.len().max(1)
+            } else {
+                1
+            };
+            let cpath = path.field("classifications");
+            let list = as_list(answers, &cpath)?;
+            for (i, a) in std::iter::repeat_n(list, repeats).flat_map(|list| list.iter().enumerate()) {
+                let apath = cpath.index(i);
+                let attr = answer_attribute(&onto, &onto.objects[feature], a, &apath)?;
+                let Some(value) = answer_value(&onto, attr, a, &apath, AnswerOwner::Object)? else {
+                    continue;
+                };
+                if onto.attrs[attr].dynamic {
+                    let ranges = answer_ranges(a, &apath, bound)?;
+                    set_dynamic(&mut o, attr, value, &ranges);
+                } else if let (crate::answers::AnswerValue::Checklist(new), Some(old)) =
+                    (&value, o.static_answers.get(attr))
+                {
+                    // A checklist split over several entries (as the editor writes it) is merged.
+                    let mut merged = match &old.value {
+                        crate::answers::AnswerValue::Checklist(v) if i > 0 => v.clone(),
+                        _ => Vec::new(),
+                    };
+                    merged.extend(new.iter().filter(|x| !merged.contains(x)).copied().collect::<Vec<_>>());
+                    o.static_answers
+                        .set(attr, crate::answers::AnswerValue::Checklist(merged), true);
+                } else {
+                    o.static_answers.set(attr, value, true);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn object_actions(&mut self, v: Val<'_>) -> Result<()> {
+        let bound = self.row.frame_bound();
+        let root = Path::Root("label_row");
+        let all = root.field("object_actions");
+        for (key, entry) in as_map(v, &all)?.iter() {
+            let path = all.key(key);
+            let hash = req_str(entry, "objectHash", &path)?;
+            let actions = req(entry, "actions", &path)?;
+            let Some(order) = self.row.object_order(hash) else {
+                continue;
+            };
+            let cell = self
+                .row
+                .object(order)
+                .cloned()
+                .ok_or_else(|| LabelError::label_row("lost object"))?;
+            let mut o = cell.lock();
+            let onto = o.onto.clone();
+            let feature = o.feature;
+            let lpath = path.field("actions");
+            // Entries are applied grouped by attribute (attributes in order of first appearance), list order
+            // within each group: that is the insertion order the reference ends up with.
+            let mut groups: Vec<(usize, Vec<(usize, Val<'_>)>)> = Vec::new();
+            for (i, a) in as_list(actions, &lpath)?.iter().enumerate() {
+                let attr = answer_attribute(&onto, &onto.objects[feature], a, &lpath.index(i))?;
+                match groups.iter_mut().find(|(g, _)| *g == attr) {
+                    Some((_, v)) => v.push((i, a)),
+                    None => groups.push((attr, vec![(i, a)])),
+                }
+            }
+            for (attr, entries) in groups {
+                if onto.attrs[attr].kind == crate::ontology::AttrKind::Checklist && onto.attrs[attr].dynamic {
+                    let mut items = Vec::with_capacity(entries.len());
+                    for &(i, a) in &entries {
+                        let apath = lpath.index(i);
+                        answer_ranges(a, &apath, bound)?;
+                        if let Some(crate::answers::AnswerValue::Checklist(opts)) =
+                            answer_value(&onto, attr, a, &apath, AnswerOwner::Object)?
+                        {
+                            for (s, e) in raw_ranges(req(a, "range", &apath)?, &apath.field("range"))? {
+                                items.push((opts.clone(), s, e));
+                            }
+                        }
+                    }
+                    o.dynamic_answers.set_checklist_sweep(attr, &items);
+                    continue;
+                }
+                for (i, a) in entries {
+                    let apath = lpath.index(i);
+                    let ranges = answer_ranges(a, &apath, bound)?;
+                    let Some(value) = answer_value(&onto, attr, a, &apath, AnswerOwner::Object)? else {
+                        continue;
+                    };
+                    if onto.attrs[attr].dynamic {
+                        set_dynamic(&mut o, attr, value, &ranges);
+                    } else {
+                        o.static_answers.set(attr, value, true);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn classification_answers(&mut self, v: Val<'_>) -> Result<()> {
+        let dt = self.row.media.data_type;
+        let root = Path::Root("label_row");
+        let all = root.field("classification_answers");
+        for (key, entry) in as_map(v, &all)?.iter() {
+            let path = all.key(key);
+            as_map(entry, &path)?;
+            let hash = req_str(entry, "classificationHash", &path)?;
+            let answers = req(entry, "classifications", &path)?;
+            let feature_hash = match entry.get("featureHash").and_then(Val::as_str) {
+                Some(s) if !s.is_empty() => s,
+                _ => continue,
+            };
+            if let Some(spaces) = entry.get("spaces").and_then(Val::as_map) {
+                if spaces.keys().any(|k| k != "root") {
+                    continue;
+                }
+            }
+            let feature = self
+                .ctx
+                .onto
+                .classification(feature_hash)
+                .map_err(|err| err.at(&path.to_string()))?;
+            let global = self.ctx.onto.classifications[feature].is_global;
+            let ranges = match entry.get("range").filter(|r| !r.is_null()) {
+                None => RangeSet::new(),
+                Some(r) => parse_ranges(r, &path.field("range"))?,
+            };
+            if ranges.is_empty() && !global && !dt.is_range_based() {
+                continue;
+            }
+            let mut data =
+                ClassificationData::new(hash.to_owned(), self.ctx.onto.clone(), feature, false, self.ctx.now);
+            data.ranges = ranges;
+            data.meta = AnnotationMeta {
+                created_at: self
+                    .ctx
+                    .date_or_now(entry.get("createdAt"), &|| format!("{path}.createdAt"))?,
+                created_by: self.shared(entry.get("createdBy"), "createdBy", &path)?,
+                last_edited_at: self
+                    .ctx
+                    .date_or_now(entry.get("lastEditedAt"), &|| format!("{path}.lastEditedAt"))?,
+                last_edited_by: self.shared(entry.get("lastEditedBy"), "lastEditedBy", &path)?,
+                confidence: confidence(entry.get("confidence"), &path)?,
+                manual_annotation: entry.get("manualAnnotation").and_then(Val::as_bool).unwrap_or(true),
+                is_deleted: None,
+            };
+            let cpath = path.field("classifications");
+            for (i, a) in as_list(answers, &cpath)?.iter().enumerate() {
+                let apath = cpath.index(i);
+                let onto = self.ctx.onto.clone();
+                let attr = answer_attribute(&onto, &onto.classifications[feature], a, &apath)?;
+                if let Some(value) = answer_value(&onto, attr, a, &apath, AnswerOwner::Classification)? {
+                    data.answers.set(attr, value, true);
+                }
+            }
+            self.row
+                .add_classification(Arc::new(Mutex::new(data)), false)
+                .map_err(|err| err.at(&path.to_string()))?;
+        }
+        Ok(())
+    }
+}
+
+/// The keys of a frame-object entry the parser reads besides the geometry, found in one pass.
+#[derive(Default)]
+struct FrameObjectFields<'t> {
+    object_hash: Option<Val<'t>>,
+    feature_hash: Option<Val<'t>>,
+    geometry: GeometryKeys<'t>,
+    event: Option<Val<'t>>,
+    interpolate: Option<Val<'t>>,
+    created_at: Option<Val<'t>>,
+    created_by: Option<Val<'t>>,
+    last_edited_at: Option<Val<'t>>,
+    last_edited_by: Option<Val<'t>>,
+    confidence: Option<Val<'t>>,
+    manual_annotation: Option<Val<'t>>,
+    is_deleted: Option<Val<'t>>,
+}
+
+impl<'t> FrameObjectFields<'t> {
+    fn read(m: MapRef<'t>) -> Self {
+        let mut f = Self::default();
+        for (k, v) in m.iter() {
+            if f.geometry.note(k, v) {
+                continue;
+            }
+            let slot = match k {
+                "objectHash" => &mut f.object_hash,
+                "featureHash" => &mut f.feature_hash,
+                "event" => &mut f.event,
+                "interpolate" => &mut f.interpolate,
+                "createdAt" => &mut f.created_at,
+                "createdBy" => &mut f.created_by,
+                "lastEditedAt" => &mut f.last_edited_at,
+                "lastEditedBy" => &mut f.last_edited_by,
+                "confidence" => &mut f.confidence,
+                "manualAnnotation" => &mut f.manual_annotation,
+                "isDeleted" => &mut f.is_deleted,
+                _ => continue,
+            };
+            *slot = Some(v);
+        }
+        f
+    }
+}
+
+/// A frame's `metadata` is read as DICOM slice metadata (and never written back): the reference validates it.
+fn check_slice_metadata(meta: Val<'_>, path: &Path<'_>) -> Result<()> {
+    let bad = |what: &str| LabelError::encord(format!("{path}: invalid DICOM slice metadata: {what}"));
+    let m = meta.as_map().ok_or_else(|| bad("expected a dict"))?;
+    for key in ["dicom_instance_uid", "file_uri"] {
+        if m.get(key).is_none_or(|v| !v.is_string()) {
+            return Err(bad(&format!("'{key}' must be a string")));
+        }
+    }
+    for key in ["width", "height"] {
+        if m.get(key).is_none_or(|v| v.as_i64().is_none()) {
+            return Err(bad(&format!("'{key}' must be an integer")));
+        }
+    }
+    match m.get("multiframe_frame_number") {
+        Some(v) if v.is_null() || v.as_i64().is_some() => Ok(()),
+        _ => Err(bad("'multiframe_frame_number' must be an integer or null")),
+    }
+}

@@ -1,0 +1,116 @@
+//! JSON text → [`Tree`], on serde_json's own parser: the same grammar, number handling (integers beyond 64
+//! bits become floats), recursion limit and error messages as `serde_json::from_slice::<Value>`, without
+//! allocating per node. Strings without escapes are borrowed from the text.
+
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use serde_json::Value;
+
+use super::{float_node, int_node, Builder, Node, Tree};
+
+/// Parses JSON bytes. The error is the one `serde_json::from_slice::<Value>` gives for the same bytes.
+pub fn parse(bytes: &[u8]) -> Result<Tree<'_>, serde_json::Error> {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        // Invalid UTF-8 can only sit inside a string, which serde_json rejects; its own error names the place.
+        let v: Value = serde_json::from_slice(bytes)?;
+        return Tree::from_value(&v).map_err(de::Error::custom);
+    };
+    let mut b = Builder::new(text);
+    b.reserve_for(text.len());
+    let mut de = serde_json::Deserializer::from_str(text);
+    let root = NodeSeed(&mut b).deserialize(&mut de)?;
+    de.end()?;
+    Ok(b.finish(root))
+}
+
+struct NodeSeed<'b, 'a>(&'b mut Builder<'a>);
+
+impl<'de, 'b> DeserializeSeed<'de> for NodeSeed<'b, 'de> {
+    type Value = Node;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, 'b> Visitor<'de> for NodeSeed<'b, 'de> {
+    type Value = Node;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any valid JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Node, E> {
+        Ok(Node::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Node, E> {
+        Ok(int_node(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Node, E> {
+        Ok(Node::PosInt(v))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Node, E> {
+        Ok(float_node(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Node, E> {
+        Ok(Node::Null)
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Node, E> {
+        self.0.string(v).map(Node::Str).map_err(E::custom)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Node, E> {
+        self.0.owned(v).map(Node::Str).map_err(E::custom)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
+        let b = self.0;
+        let start = b.list_start();
+        while let Some(n) = seq.next_element_seed(NodeSeed(&mut *b))? {
+            b.push_item(n);
+        }
+        b.list_end(start).map_err(de::Error::custom)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
+        let b = self.0;
+        let mut m = b.map_start();
+        while let Some(key) = map.next_key_seed(KeySeed(&mut *b))? {
+            let value = map.next_value_seed(NodeSeed(&mut *b))?;
+            b.push_entry(&mut m, key, value, false);
+        }
+        b.map_end(m).map_err(de::Error::custom)
+    }
+}
+
+struct KeySeed<'b, 'a>(&'b mut Builder<'a>);
+
+impl<'de, 'b> DeserializeSeed<'de> for KeySeed<'b, 'de> {
+    type Value = super::Span;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<super::Span, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de, 'b> Visitor<'de> for KeySeed<'b, 'de> {
+    type Value = super::Span;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string key")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<super::Span, E> {
+        self.0.string(v).map_err(E::custom)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<super::Span, E> {
+        self.0.owned(v).map_err(E::custom)
+    }
+}
