@@ -14,6 +14,9 @@ mod errors;
 mod objects;
 mod ontology;
 mod row;
+mod tree;
+#[cfg(not(any(Py_GIL_DISABLED, Py_LIMITED_API, PyPy, GraalPy)))]
+mod walk;
 
 #[pymodule]
 mod _core {

@@ -2,7 +2,7 @@
 
 use parking_lot::Mutex;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 use serde_json::Value;
 
 use super::bulk::BulkArgs;
@@ -11,12 +11,14 @@ use super::convert::{to_py, to_value};
 use super::errors::{label_error, IntoPyResult};
 use super::objects::{geometry_arg, now_secs, ranges_arg, MetaArgs, PyObjectCell};
 use super::ontology::PyOntology;
+use super::tree::tree_from_py;
 use crate::error::LabelError;
 use crate::export::{export_json, ExportOptions};
 use crate::instance::{Geometries, MetaUpdate, ObjectCell};
-use crate::parse::{parse_row, ParseContext};
+use crate::parse::{parse_tree, ParseContext};
 use crate::ranges::Frame;
 use crate::row::{DataType, MediaInfo, RowStore};
+use crate::tree::Tree;
 
 #[pyclass(name = "Row", module = "labelrow._core", frozen)]
 pub struct PyRow {
@@ -44,7 +46,7 @@ fn media_arg(py: Python<'_>, media: &Bound<'_, PyDict>) -> PyResult<MediaInfo> {
 /// (`dateutil`): the first attempt only notes them, and when one made it fail, the parse is redone with the GIL.
 fn parse_detached(
     py: Python<'_>,
-    v: &Value,
+    tree: &Tree<'_>,
     ontology: &PyOntology,
     media: MediaInfo,
     date_fallback: &Bound<'_, PyAny>,
@@ -63,7 +65,7 @@ fn parse_detached(
             now,
             date_fallback: &note,
         };
-        (parse_row(v, &ctx), unparsed.get())
+        (parse_tree(tree.root(), &ctx), unparsed.get())
     });
     match first {
         Ok(row) => Ok(row),
@@ -75,7 +77,7 @@ fn parse_detached(
                 now,
                 date_fallback: &fallback,
             };
-            parse_row(v, &ctx).py_err(py)
+            parse_tree(tree.root(), &ctx).py_err(py)
         }
         Err(e) => Err(label_error(py, &e)),
     }
@@ -115,8 +117,8 @@ impl PyRow {
         label_row: &Bound<'_, PyAny>,
         date_fallback: &Bound<'_, PyAny>,
     ) -> PyResult<Self> {
-        let v = to_value(label_row)?;
-        let row = parse_detached(py, &v, ontology, media_arg(py, media)?, date_fallback)?;
+        let tree = tree_from_py(label_row)?;
+        let row = parse_detached(py, &tree, ontology, media_arg(py, media)?, date_fallback)?;
         Ok(Self { inner: Mutex::new(row) })
     }
 
@@ -129,14 +131,23 @@ impl PyRow {
         data: &Bound<'_, PyAny>,
         date_fallback: &Bound<'_, PyAny>,
     ) -> PyResult<Self> {
-        let bytes: Vec<u8> = match data.cast::<pyo3::types::PyBytes>() {
-            Ok(b) => b.as_bytes().to_vec(),
-            Err(_) => data.extract::<String>()?.into_bytes(),
+        // `bytes` and `str` are immutable and held by the caller for the whole call, so their buffers stay valid
+        // while the GIL is released; anything else is copied (or refused) as `str` extraction does.
+        let owned: String;
+        let bytes: &[u8] = match data.cast::<PyBytes>() {
+            Ok(b) => b.as_bytes(),
+            Err(_) => match data.cast::<PyString>() {
+                Ok(s) => s.to_str()?.as_bytes(),
+                Err(_) => {
+                    owned = data.extract::<String>()?;
+                    owned.as_bytes()
+                }
+            },
         };
-        let v: Value = py
-            .detach(|| serde_json::from_slice(&bytes))
+        let tree = py
+            .detach(|| crate::tree::json::parse(bytes))
             .map_err(|e| label_error(py, &LabelError::value(format!("invalid label row JSON: {e}"))))?;
-        let row = parse_detached(py, &v, ontology, media_arg(py, media)?, date_fallback)?;
+        let row = parse_detached(py, &tree, ontology, media_arg(py, media)?, date_fallback)?;
         Ok(Self { inner: Mutex::new(row) })
     }
 

@@ -1,0 +1,425 @@
+//! The walk behind [`super::tree::tree_from_py`] on CPython with the GIL. It accepts and rejects exactly what
+//! `convert::to_value` does (same checks in the same order, the same exceptions).
+//!
+//! The plain types (exact `dict`, `list`, `str`, `int`, `float`, `bool`, `None`) are read straight through the
+//! C API with borrowed references: a label dict has hundreds of thousands of values, and reference counting
+//! and repeated type checks were most of the cost. Anything else goes through `classify`, the checks of
+//! `to_value` in its order. The walk keeps its own stack rather than recursing, so nesting depth is bounded
+//! by memory, not by the thread's stack.
+
+use std::ptr;
+
+use pyo3::exceptions::{PyRuntimeError, PyTypeError};
+use pyo3::ffi;
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+
+use super::errors::label_error;
+use crate::error::LabelError;
+use crate::tree::{float_node, int_node, Builder, MapStart, Node, Span, TooLarge, Tree};
+
+/// A value met during the walk: a pointer, and the reference that keeps it alive when the container's own
+/// (borrowed) reference is not enough.
+struct Child<'py> {
+    ptr: *mut ffi::PyObject,
+    owner: Option<Bound<'py, PyAny>>,
+}
+
+impl<'py> Child<'py> {
+    /// Takes a reference of our own, before anything that may run Python code (which could drop the
+    /// container's reference).
+    fn own(&mut self, py: Python<'py>) -> &Bound<'py, PyAny> {
+        let ptr = self.ptr;
+        // SAFETY: the GIL is held and `ptr` is alive: borrowed from a container the walk holds a reference to,
+        // with no Python code run since it was read.
+        self.owner
+            .get_or_insert_with(|| unsafe { Bound::from_borrowed_ptr(py, ptr) })
+    }
+}
+
+enum Kind {
+    Dict {
+        pos: ffi::Py_ssize_t,
+        len: ffi::Py_ssize_t,
+        map: MapStart,
+        key: Option<Span>,
+        /// The pending key is a plain `str` and no other kind of key has been seen: it cannot repeat an
+        /// earlier key.
+        unique: bool,
+        mixed: bool,
+    },
+    List {
+        next: ffi::Py_ssize_t,
+        start: usize,
+    },
+    Tuple {
+        next: ffi::Py_ssize_t,
+        start: usize,
+    },
+}
+
+/// An open container: the walk's own reference to it and where its iteration stands.
+struct Frame<'py> {
+    obj: Bound<'py, PyAny>,
+    kind: Kind,
+}
+
+/// How far ahead of the walk list items are fetched (see `open_dict`).
+const PREFETCH_ITEMS: ffi::Py_ssize_t = 8;
+
+/// Asks the CPU to start loading an object's header and first bytes.
+#[inline]
+fn prefetch(p: *mut ffi::PyObject) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        // SAFETY: a prefetch is only a hint; it never faults, whatever the address.
+        unsafe {
+            _mm_prefetch::<_MM_HINT_T0>(p.cast::<i8>());
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
+
+fn too_large(py: Python<'_>, e: TooLarge) -> PyErr {
+    label_error(py, &LabelError::value(e.to_string()))
+}
+
+struct Walk<'py> {
+    py: Python<'py>,
+    b: Builder<'static>,
+    stack: Vec<Frame<'py>>,
+    keys: KeyCache,
+    root: Option<Node>,
+}
+
+/// The tree's copies of recently met `str` keys, by object address: a label dict repeats a few dozen key
+/// objects hundreds of thousands of times. An address stands for the same string only while no Python code
+/// runs (nothing the walk reaches can be freed before), so the cache is emptied whenever some may.
+struct KeyCache([(usize, Option<Span>); 256]);
+
+impl KeyCache {
+    fn slot(p: *mut ffi::PyObject) -> usize {
+        // Objects are 16-byte aligned: the low bits carry no information.
+        (p as usize >> 4) & 255
+    }
+
+    fn get(&self, p: *mut ffi::PyObject) -> Option<Span> {
+        let (addr, span) = self.0[Self::slot(p)];
+        span.filter(|_| addr == p as usize)
+    }
+
+    fn put(&mut self, p: *mut ffi::PyObject, span: Span) {
+        self.0[Self::slot(p)] = (p as usize, Some(span));
+    }
+
+    fn clear(&mut self) {
+        self.0.fill((0, None));
+    }
+}
+
+/// Reads a Python label dict (or any value `to_value` accepts) into a tree.
+pub fn walk(ob: &Bound<'_, PyAny>) -> PyResult<Tree<'static>> {
+    let mut w = Walk {
+        py: ob.py(),
+        b: Builder::new(""),
+        stack: Vec::new(),
+        keys: KeyCache([(0, None); 256]),
+        root: None,
+    };
+    w.visit(&mut Child {
+        ptr: ob.as_ptr(),
+        owner: Some(ob.clone()),
+    })?;
+    while let Some(top) = w.stack.last_mut() {
+        match next_child(w.py, &mut w.b, &mut w.keys, top)? {
+            Some(mut child) => w.visit(&mut child)?,
+            None => {
+                if let Some(closed) = w.stack.pop() {
+                    let n = match closed.kind {
+                        Kind::Dict { map, .. } => w.b.map_end(map),
+                        Kind::List { start, .. } | Kind::Tuple { start, .. } => w.b.list_end(start),
+                    };
+                    w.leaf(n.map_err(|e| too_large(w.py, e))?);
+                }
+            }
+        }
+    }
+    Ok(w.b.finish(w.root.unwrap_or(Node::Null)))
+}
+
+/// The UTF-8 text of a `str` (an exception for strings that have none, such as lone surrogates).
+///
+/// # Safety
+/// `ptr` must be a live `str` (or subclass) and the GIL held.
+unsafe fn utf8<'a>(py: Python<'_>, ptr: *mut ffi::PyObject) -> PyResult<&'a str> {
+    let mut len: ffi::Py_ssize_t = 0;
+    // SAFETY: the caller guarantees a live `str` and the GIL.
+    let data = unsafe { ffi::PyUnicode_AsUTF8AndSize(ptr, &raw mut len) };
+    if data.is_null() {
+        return Err(PyErr::fetch(py));
+    }
+    // SAFETY: CPython returned its UTF-8 buffer of `len` bytes, owned by the string and valid while it lives
+    // (the caller copies it before any Python code runs); the encoder only produces valid UTF-8.
+    Ok(unsafe { std::str::from_utf8_unchecked(std::slice::from_raw_parts(data.cast::<u8>(), len.unsigned_abs())) })
+}
+
+impl<'py> Walk<'py> {
+    /// Reads a value: a leaf goes to its container (or becomes the root), a container is pushed onto the stack.
+    fn visit(&mut self, child: &mut Child<'py>) -> PyResult<()> {
+        let (py, p) = (self.py, child.ptr);
+        // SAFETY (all blocks below): the GIL is held and `p` is alive (see `Child`); the exact-type checks
+        // make the typed accessors valid, and none of these calls runs Python code.
+        unsafe {
+            if ffi::PyUnicode_CheckExact(p) != 0 {
+                let span = self.b.owned(utf8(py, p)?).map_err(|e| too_large(py, e))?;
+                self.leaf(Node::Str(span));
+                return Ok(());
+            }
+            if ffi::PyFloat_CheckExact(p) != 0 {
+                let v = ffi::PyFloat_AS_DOUBLE(p);
+                if v.is_finite() {
+                    self.leaf(Node::Float(v));
+                    return Ok(());
+                }
+            } else if ffi::PyLong_CheckExact(p) != 0 {
+                // An exact int never fails the conversion; beyond 64 bits it reports an overflow (and `classify`
+                // decides between u64 and an error, as `to_value` does).
+                let mut overflow = 0;
+                let v = ffi::PyLong_AsLongLongAndOverflow(p, &raw mut overflow);
+                if overflow == 0 {
+                    self.leaf(int_node(v));
+                    return Ok(());
+                }
+            } else if p == ffi::Py_None() {
+                self.leaf(Node::Null);
+                return Ok(());
+            } else if p == ffi::Py_True() || p == ffi::Py_False() {
+                self.leaf(Node::Bool(p == ffi::Py_True()));
+                return Ok(());
+            } else if ffi::PyDict_CheckExact(p) != 0 {
+                self.open_dict(child.own(py).clone());
+                return Ok(());
+            } else if ffi::PyList_CheckExact(p) != 0 {
+                self.stack.push(Frame {
+                    obj: child.own(py).clone(),
+                    kind: Kind::List {
+                        next: 0,
+                        start: self.b.list_start(),
+                    },
+                });
+                return Ok(());
+            }
+        }
+        let ob = child.own(py).clone();
+        self.keys.clear();
+        self.classify(&ob)
+    }
+
+    fn leaf(&mut self, n: Node) {
+        match self.stack.last_mut() {
+            Some(Frame {
+                kind: Kind::Dict { map, key, unique, .. },
+                ..
+            }) => {
+                if let Some(k) = key.take() {
+                    self.b.push_entry(map, k, n, *unique);
+                }
+            }
+            Some(_) => self.b.push_item(n),
+            None => self.root = Some(n),
+        }
+    }
+
+    fn open_dict(&mut self, d: Bound<'py, PyAny>) {
+        // SAFETY: `d` is a dict (or subclass) and the GIL is held.
+        let len = unsafe { ffi::PyDict_Size(d.as_ptr()) };
+        // The values are read next, one by one, each in its own allocation somewhere in the heap: asking for all
+        // of them first lets their cache misses overlap (the walk waits on memory far more than it computes).
+        let (mut pos, mut k, mut v) = (0, ptr::null_mut(), ptr::null_mut());
+        // SAFETY: as above; nothing is kept from this pass but cache lines.
+        while unsafe { ffi::PyDict_Next(d.as_ptr(), &raw mut pos, &raw mut k, &raw mut v) } != 0 {
+            prefetch(v);
+        }
+        self.stack.push(Frame {
+            obj: d,
+            kind: Kind::Dict {
+                pos: 0,
+                len,
+                map: self.b.map_start(),
+                key: None,
+                unique: true,
+                mixed: false,
+            },
+        });
+    }
+
+    /// Any value, with `to_value`'s checks in its order.
+    fn classify(&mut self, ob: &Bound<'py, PyAny>) -> PyResult<()> {
+        let py = self.py;
+        if ob.is_none() {
+            self.leaf(Node::Null);
+            return Ok(());
+        }
+        if let Ok(s) = ob.cast::<PyString>() {
+            let span = self.b.owned(s.to_str()?).map_err(|e| too_large(py, e))?;
+            self.leaf(Node::Str(span));
+            return Ok(());
+        }
+        if let Ok(v) = ob.cast::<PyBool>() {
+            self.leaf(Node::Bool(v.is_true()));
+            return Ok(());
+        }
+        if ob.is_instance_of::<PyInt>() {
+            if let Ok(i) = ob.extract::<i64>() {
+                self.leaf(int_node(i));
+                return Ok(());
+            }
+            if let Ok(u) = ob.extract::<u64>() {
+                self.leaf(Node::PosInt(u));
+                return Ok(());
+            }
+            return Err(PyTypeError::new_err("integer out of the 64-bit range"));
+        }
+        if let Ok(f) = ob.cast::<PyFloat>() {
+            let v = f.value();
+            if !v.is_finite() {
+                return Err(label_error(
+                    py,
+                    &LabelError::value(format!("{v} is not a finite number")),
+                ));
+            }
+            self.leaf(float_node(v));
+            return Ok(());
+        }
+        if ob.is_instance_of::<PyDict>() {
+            self.open_dict(ob.clone());
+            return Ok(());
+        }
+        let tuple = ob.is_instance_of::<PyTuple>();
+        if tuple || ob.is_instance_of::<PyList>() {
+            let start = self.b.list_start();
+            let kind = if tuple {
+                Kind::Tuple { next: 0, start }
+            } else {
+                Kind::List { next: 0, start }
+            };
+            // A list is checked before a tuple in `to_value`; no object is both.
+            self.stack.push(Frame { obj: ob.clone(), kind });
+            return Ok(());
+        }
+        // Numbers of other kinds (numpy scalars) convert through int()/float().
+        if ob.hasattr("__index__").unwrap_or(false) {
+            if let Ok(i) = ob.extract::<i64>() {
+                self.leaf(int_node(i));
+                return Ok(());
+            }
+        }
+        if ob.hasattr("__float__").unwrap_or(false) {
+            if let Ok(f) = ob.extract::<f64>() {
+                if f.is_finite() {
+                    self.leaf(Node::Float(f));
+                    return Ok(());
+                }
+            }
+        }
+        let tn = ob.get_type().name().map(|n| n.to_string()).unwrap_or_default();
+        Err(label_error(
+            py,
+            &LabelError::type_(format!("unsupported value of type {tn}")),
+        ))
+    }
+}
+
+/// The next child of a container (for a dict: its value, the key being noted in the frame).
+fn next_child<'py>(
+    py: Python<'py>,
+    b: &mut Builder<'static>,
+    keys: &mut KeyCache,
+    f: &mut Frame<'py>,
+) -> PyResult<Option<Child<'py>>> {
+    let obj = f.obj.as_ptr();
+    match &mut f.kind {
+        Kind::Dict {
+            pos,
+            len,
+            key,
+            unique,
+            mixed,
+            ..
+        } => {
+            // SAFETY: `obj` is a dict (or subclass) the frame holds a reference to; the GIL is held.
+            if unsafe { ffi::PyDict_Size(obj) } != *len {
+                return Err(PyRuntimeError::new_err("dictionary changed size during iteration"));
+            }
+            let (mut k, mut v) = (ptr::null_mut(), ptr::null_mut());
+            // SAFETY: as above; `PyDict_Next` gives borrowed references, valid until Python code runs.
+            if unsafe { ffi::PyDict_Next(obj, pos, &raw mut k, &raw mut v) } == 0 {
+                return Ok(None);
+            }
+            let mut value = Child { ptr: v, owner: None };
+            // SAFETY: `k` is a live key (borrowed as above).
+            let exact = unsafe { ffi::PyUnicode_CheckExact(k) } != 0;
+            let text = if let Some(span) = keys.get(k).filter(|_| exact) {
+                Ok(span)
+            } else if exact {
+                // SAFETY: `k` is a live exact `str`.
+                let span = b.owned(unsafe { utf8(py, k)? });
+                if let Ok(span) = span {
+                    keys.put(k, span);
+                }
+                span
+            } else {
+                keys.clear();
+                // Reading this key may run Python code (`str()`), so the value gets a reference of its own
+                // first. Keys are read as `to_value` reads them: strings as they are, anything else via str().
+                value.own(py);
+                let mut kc = Child { ptr: k, owner: None };
+                let k = kc.own(py);
+                match k.cast::<PyString>() {
+                    Ok(s) => b.owned(s.to_str()?),
+                    Err(_) => b.owned(&k.str()?.to_string()),
+                }
+            };
+            *key = Some(text.map_err(|e| too_large(py, e))?);
+            // Keys of a dict are distinct objects, but once one is not a plain `str`, two of them may read the
+            // same: from then on every key is checked against the earlier ones.
+            *mixed |= !exact;
+            *unique = !*mixed;
+            Ok(Some(value))
+        }
+        Kind::List { next, .. } => {
+            // SAFETY: `obj` is a list (or subclass) the frame holds a reference to; the GIL is held, and the
+            // index is checked against the current length (Python code run meanwhile may have shrunk it).
+            unsafe {
+                let len = ffi::PyList_GET_SIZE(obj);
+                if *next >= len {
+                    return Ok(None);
+                }
+                if *next == 0 {
+                    for i in 0..len.min(PREFETCH_ITEMS) {
+                        prefetch(ffi::PyList_GET_ITEM(obj, i));
+                    }
+                }
+                if *next + PREFETCH_ITEMS < len {
+                    prefetch(ffi::PyList_GET_ITEM(obj, *next + PREFETCH_ITEMS));
+                }
+                let item = ffi::PyList_GET_ITEM(obj, *next);
+                *next += 1;
+                Ok(Some(Child { ptr: item, owner: None }))
+            }
+        }
+        Kind::Tuple { next, .. } => {
+            // SAFETY: `obj` is a tuple (or subclass, immutable) the frame holds a reference to; the GIL is held.
+            unsafe {
+                if *next >= ffi::PyTuple_GET_SIZE(obj) {
+                    return Ok(None);
+                }
+                let item = ffi::PyTuple_GET_ITEM(obj, *next);
+                *next += 1;
+                Ok(Some(Child { ptr: item, owner: None }))
+            }
+        }
+    }
+}

@@ -1,0 +1,284 @@
+"""Loading reads a label dict (or JSON bytes) into a compact tree before parsing it: the forms of input that
+tree has to treat exactly as a `serde_json::Value` did (repeated keys, numbers beyond 64 bits, nesting,
+strings Python cannot encode, dict subclasses and other mappings, non-string keys), and the guarantee that a
+failed load leaves the row as it was."""
+
+from __future__ import annotations
+
+import copy
+import json
+import types
+from collections import OrderedDict
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+import pytest
+
+from labelrow.exceptions import LabelRowError
+from labelrow.objects import LabelRowV2, ObjectInstance, OntologyStructure
+from labelrow.objects.attributes import TextAttribute
+from labelrow.objects.common import Shape
+from labelrow.objects.coordinates import BoundingBoxCoordinates, PointCoordinate, PolygonCoordinates
+from labelrow.orm.storage import CustomerProvidedVideoMetadata
+
+WHEN = datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+
+def _structure() -> OntologyStructure:
+    structure = OntologyStructure()
+    car = structure.add_object("Car", Shape.BOUNDING_BOX)
+    car.add_attribute(TextAttribute, "Note", feature_node_hash="note0001")
+    structure.add_object("Area", Shape.POLYGON)
+    return structure
+
+
+STRUCTURE = _structure()
+VIDEO = CustomerProvidedVideoMetadata(fps=10.0, duration=2.0, width=64, height=48, file_size=1, mime_type="video/mp4")
+
+
+def new_row() -> LabelRowV2:
+    return LabelRowV2.from_media_metadata(STRUCTURE, VIDEO)
+
+
+def _base() -> dict:
+    row = new_row()
+    car, area = STRUCTURE.objects
+    for i in range(3):
+        box = ObjectInstance(car, object_hash=f"car{i}")
+        box.set_for_frames(
+            BoundingBoxCoordinates(height=0.25, width=0.5, top_left_x=0.1 * i, top_left_y=0.2),
+            frames=[i, i + 5],
+            created_at=WHEN,
+            last_edited_at=WHEN,
+            created_by="ann@example.com",
+        )
+        row.add_object_instance(box)
+    poly = ObjectInstance(area, object_hash="area0")
+    poly.set_for_frames(
+        PolygonCoordinates([PointCoordinate(0.1, 0.2), PointCoordinate(0.3, 0.4), PointCoordinate(0.5, 0.1)]),
+        frames=3,
+        created_at=WHEN,
+        last_edited_at=WHEN,
+    )
+    row.add_object_instance(poly)
+    return row.to_encord_dict()
+
+
+BASE = _base()
+
+
+def loaded(d: Any) -> bytes:
+    row = new_row()
+    row.from_labels_dict(d)
+    return row.to_json()
+
+
+def loaded_json(text: str | bytes) -> bytes:
+    row = new_row()
+    row.from_json(text)
+    return row.to_json()
+
+
+def test_base_row_round_trips() -> None:
+    assert json.loads(loaded(copy.deepcopy(BASE))) == BASE
+    assert loaded_json(json.dumps(BASE)) == loaded(copy.deepcopy(BASE))
+
+
+# ---- repeated keys in JSON objects ---------------------------------------------------------------------------
+
+
+def _with_repeat(text: str, key: str, extra: str, after: bool) -> str:
+    """`text` with a second `"key": extra` member next to the first `"key"` member (before or after it)."""
+    at = text.index(f'"{key}":')
+    if not after:
+        return text[:at] + f'"{key}": {extra}, ' + text[at:]
+    start = at + len(f'"{key}":')
+    _, end = json.JSONDecoder().raw_decode(text, start + 1)
+    return text[:end] + f', "{key}": {extra}' + text[end:]
+
+
+@pytest.mark.parametrize(
+    ("key", "extra"),
+    [
+        ("label_status", '"REVIEWED"'),
+        ("createdBy", '"bob@example.com"'),
+        ("boundingBox", '{"h": 0.5, "w": 0.5, "x": 0.0, "y": 0.0}'),
+        ("confidence", "0.25"),
+        ("data_units", "{}"),
+    ],
+)
+def test_a_repeated_key_keeps_its_first_place_and_takes_its_last_value(key: str, extra: str) -> None:
+    base = loaded(copy.deepcopy(BASE))
+    for after in (False, True):
+        text = _with_repeat(json.dumps(BASE), key, extra, after)
+        # Python's own JSON reader has the rule the core must follow: first position, last value.
+        assert loaded_json(text) == loaded(json.loads(text))
+        assert (loaded_json(text) == base) is not after
+
+
+def test_repeated_keys_in_large_maps() -> None:
+    # Enough entries (objects that are not on the row are ignored) for the map to be indexed, not scanned.
+    entries = [f'"ghost{i}": {{"objectHash": "ghost{i}", "classifications": []}}' for i in range(60)]
+    note = {"name": "Note", "value": "note", "answers": "late", "featureHash": "note0001", "manualAnnotation": True}
+    entries.insert(3, '"car0": {"objectHash": "car0", "classifications": []}')
+    entries.insert(40, '"car1": {"objectHash": "car1", "classifications": []}')
+    entries.append(f'"car0": {json.dumps({"objectHash": "car0", "classifications": [note]})}')
+    entries.append('"ghost7": {"objectHash": "ghost7", "classifications": []}')
+    d = copy.deepcopy(BASE)
+    d["object_answers"] = "PLACEHOLDER"
+    text = json.dumps(d).replace('"PLACEHOLDER"', "{" + ", ".join(entries) + "}")
+    out = json.loads(loaded_json(text))
+    assert out == json.loads(loaded(json.loads(text)))
+    assert out["object_answers"]["car0"]["classifications"][0]["answers"] == "late"
+
+
+# ---- nesting ----------------------------------------------------------------------------------------------
+
+
+def _nested(depth: int) -> Any:
+    x: Any = []
+    for _ in range(depth):
+        x = [x]
+    return x
+
+
+def test_json_nesting_limit_is_kept() -> None:
+    d = copy.deepcopy(BASE)
+    d["extra"] = "PLACEHOLDER"
+    text = json.dumps(d).replace('"PLACEHOLDER"', "[" * 200 + "]" * 200)
+    row = new_row()
+    before = row.to_json()
+    with pytest.raises(LabelRowError, match="invalid label row JSON: recursion limit exceeded"):
+        row.from_json(text)
+    assert row.to_json() == before
+
+
+def test_deeply_nested_values_in_a_dict() -> None:
+    d = copy.deepcopy(BASE)
+    # Deeper than any stack would allow for a recursive walk: the walk keeps its own stack.
+    d["extra"] = _nested(200_000)
+    assert loaded(d) == loaded(copy.deepcopy(BASE))
+    kept = copy.deepcopy(BASE)
+    kept["label_hash"] = _nested(300)
+    row = new_row()
+    row.from_labels_dict(kept)
+    assert row.to_encord_dict()["label_hash"] == _nested(300)
+
+
+# ---- strings, numbers, containers --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("where", ["value", "key", "ignored"])
+def test_strings_python_cannot_encode_are_refused(where: str) -> None:
+    d = copy.deepcopy(BASE)
+    unit = next(iter(d["data_units"].values()))
+    entry = unit["labels"]["0"]["objects"][0]
+    if where == "value":
+        entry["createdBy"] = "a\ud800b"
+    elif where == "key":
+        entry["\udc00"] = 1
+    else:
+        d["extra"] = ["fine", {"deep": "\ud83d"}]
+    row = new_row()
+    row.from_labels_dict(copy.deepcopy(BASE))
+    before = row.to_json()
+    with pytest.raises(UnicodeEncodeError):
+        row.from_labels_dict(d)
+    assert row.to_json() == before
+
+
+def test_integers_beyond_64_bits() -> None:
+    d = copy.deepcopy(BASE)
+    d["object_answers"]["car0"]["objectNumber"] = 2**64 - 1
+    assert json.loads(loaded(d))["object_answers"]["car0"]["objectNumber"] == 2**64 - 1
+    for big in (2**64, -(2**63) - 1, 10**30):
+        d = copy.deepcopy(BASE)
+        d["extra"] = {"n": [big]}
+        with pytest.raises(TypeError, match="integer out of the 64-bit range"):
+            loaded(d)
+    # In JSON text they are read as floats (as serde_json reads them), wherever they are.
+    d = copy.deepcopy(BASE)
+    d["extra"] = {"n": [10**30, -(2**70)]}
+    assert loaded_json(json.dumps(d)) == loaded(copy.deepcopy(BASE))
+
+
+def test_non_finite_floats_are_refused() -> None:
+    for bad in (float("nan"), float("inf"), np.float64("-inf")):
+        d = copy.deepcopy(BASE)
+        d["extra"] = [1, {"x": bad}]
+        with pytest.raises(LabelRowError, match="is not a finite number"):
+            loaded(d)
+
+
+def test_dict_subclasses_tuples_and_numpy_scalars_read_as_plain_values() -> None:
+    d = copy.deepcopy(BASE)
+    unit = next(iter(d["data_units"].values()))
+    box = unit["labels"]["0"]["objects"][0]["boundingBox"]
+    unit["labels"]["0"]["objects"][0]["boundingBox"] = OrderedDict(
+        (k, np.float64(v) if k in "hw" else v) for k, v in box.items()
+    )
+
+    class Sub(dict):
+        def __getitem__(self, key: Any) -> Any:  # never used by the walk: it reads the dict's own storage
+            raise AssertionError(key)
+
+    d["object_answers"] = Sub(d["object_answers"])
+    d["object_actions"] = Sub()
+    d["data_units"][next(iter(d["data_units"]))]["data_sequence"] = np.int64(0)
+    assert loaded(d) == loaded(copy.deepcopy(BASE))
+
+
+def test_other_mappings_are_refused_as_before() -> None:
+    d = copy.deepcopy(BASE)
+    d["object_actions"] = types.MappingProxyType({})
+    with pytest.raises(LabelRowError, match="unsupported value of type mappingproxy"):
+        loaded(d)
+    d = copy.deepcopy(BASE)
+    d["extra"] = {1, 2}
+    with pytest.raises(TypeError, match="unsupported value of type set"):
+        loaded(d)
+
+
+def test_non_string_keys_read_through_str() -> None:
+    d = copy.deepcopy(BASE)
+    unit = next(iter(d["data_units"].values()))
+    unit["labels"] = {int(k): v for k, v in unit["labels"].items()}
+    assert loaded(d) == loaded(copy.deepcopy(BASE))
+    # Two keys that read the same: the later value, in the earlier key's place (as `str()` keys always were).
+    d = copy.deepcopy(BASE)
+    unit = next(iter(d["data_units"].values()))
+    labels = unit["labels"]
+    late = copy.deepcopy(labels["5"])
+    late["objects"] = late["objects"][:1]
+    unit["labels"] = {**labels, 5: late}
+    expected = copy.deepcopy(BASE)
+    next(iter(expected["data_units"].values()))["labels"]["5"] = late
+    assert loaded(d) == loaded(expected)
+
+
+def test_a_dict_changed_while_it_is_read_is_an_error_not_a_crash() -> None:
+    d = copy.deepcopy(BASE)
+
+    class Key:
+        def __str__(self) -> str:
+            d.pop("extra2", None)
+            return "k"
+
+    d["extra"] = 1
+    d[Key()] = 2
+    d["extra2"] = 3
+    row = new_row()
+    before = row.to_json()
+    with pytest.raises(RuntimeError, match="changed size during iteration"):
+        row.from_labels_dict(d)
+    assert row.to_json() == before
+
+
+def test_json_input_kinds() -> None:
+    text = json.dumps(BASE)
+    assert loaded_json(text) == loaded_json(text.encode()) == loaded(copy.deepcopy(BASE))
+    with pytest.raises(TypeError):
+        loaded_json(bytearray(text.encode()))  # type: ignore[arg-type]
+    with pytest.raises(LabelRowError, match="invalid label row JSON"):
+        loaded_json(b'{"a": "\xff"}')
