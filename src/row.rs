@@ -193,18 +193,6 @@ impl RowStore {
         self.objects.iter().map(|(k, v)| (*k, v))
     }
 
-    /// Rebuilds every object's frame map from its sorted entries. A map grown one insert at a time keeps its
-    /// nodes about half full; one built from a sorted run fills them, which on a loaded row is most of the
-    /// memory the annotations take. Done once a load has finished.
-    pub fn compact(&mut self) {
-        for cell in self.objects.values() {
-            let mut o = cell.lock();
-            let frames = std::mem::take(&mut o.frames);
-            o.frames = frames.into_iter().collect();
-        }
-        self.shrink_frame_index();
-    }
-
     /// Returns the frame index's spare capacity (for a load whose frame maps were built whole).
     pub fn shrink_frame_index(&mut self) {
         for v in self.frame_index.values_mut() {
