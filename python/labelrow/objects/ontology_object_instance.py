@@ -253,31 +253,13 @@ class ObjectInstance:
             "confidence": None,
             "manual_annotation": manual_annotation,
         }
+        args = (frames_arr, kind, coordinates, meta)
+        options: dict[str, Any] = {"offsets": offs, "confidence": conf, "overwrite": overwrite}
         order = self._row_order()
         if order is not None and self._parent is not None:
-            self._parent._store.object_set_frames_bulk(
-                order,
-                frames_arr,
-                kind,
-                coordinates,
-                meta,
-                offsets=offs,
-                confidence=conf,
-                overwrite=overwrite,
-                fallback=frame_geometry,
-            )
+            self._parent._store.object_set_frames_bulk(order, *args, **options, fallback=frame_geometry)
         else:
-            self._cell.set_frames_bulk(
-                frames_arr,
-                kind,
-                coordinates,
-                meta,
-                offsets=offs,
-                confidence=conf,
-                overwrite=overwrite,
-                bound=self._bound(),
-                fallback=frame_geometry,
-            )
+            self._cell.set_frames_bulk(*args, **options, bound=self._bound(), fallback=frame_geometry)
 
     def get_annotation(self, frame: int | str = 0) -> Annotation:
         if isinstance(frame, str):
