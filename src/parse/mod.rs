@@ -22,6 +22,7 @@ use crate::tree::{ListRef, MapRef, Path, Tree, Val};
 
 mod answers;
 pub(crate) mod geometry;
+mod recent;
 
 pub use answers::parse_ranges;
 use answers::{answer_attribute, answer_ranges, answer_value, raw_ranges, set_dynamic, AnswerOwner};
@@ -221,6 +222,8 @@ pub fn parse_tree(d: Val<'_>, ctx: &ParseContext<'_>) -> Result<RowStore> {
         row: &mut row,
         ctx,
         strings: StringPool::default(),
+        recent_strings: recent::Recent::new(),
+        recent_dates: recent::Recent::new(),
         pending: Vec::new(),
         pending_by_hash: HashMap::new(),
     };
@@ -238,6 +241,8 @@ struct Builder<'r, 'c, 't> {
     ctx: &'r ParseContext<'c>,
     /// One copy per distinct user email and interpolation mode.
     strings: StringPool,
+    recent_strings: recent::Recent<'t, Shared, 16>,
+    recent_dates: recent::Recent<'t, i64, 512>,
     /// Objects met in `data_units`, in order of first appearance, with their frames as read. They join the row
     /// together once every unit is read: building each object's frame map in one go is much cheaper than an
     /// insertion (and a frame-index update) per annotation.
@@ -253,8 +258,30 @@ const UNIT_AUDIO: [&str; 4] = [
 ];
 
 impl<'t> Builder<'_, '_, 't> {
-    fn shared(&mut self, v: Option<Val<'_>>, key: &str, path: &Path<'_>) -> Result<Option<Shared>> {
-        Ok(opt_str(v, key, path)?.map(|s| self.strings.get(s)))
+    fn shared(&mut self, v: Option<Val<'t>>, key: &str, path: &Path<'_>) -> Result<Option<Shared>> {
+        let Some(s) = opt_str(v, key, path)? else {
+            return Ok(None);
+        };
+        if let Some(shared) = self.recent_strings.get(s) {
+            return Ok(Some(shared));
+        }
+        let shared = self.strings.get(s);
+        self.recent_strings.put(s, shared.clone());
+        Ok(Some(shared))
+    }
+
+    /// `ParseContext::date_or_now`, remembering the dates it parsed natively.
+    fn date_or_now(&mut self, v: Option<Val<'t>>, path: &dyn Fn() -> String) -> Result<i64> {
+        if let Some(s) = v.and_then(Val::as_str) {
+            if let Some(t) = self.recent_dates.get(s) {
+                return Ok(t);
+            }
+            if let Some(t) = parse_timestamp(s) {
+                self.recent_dates.put(s, t);
+                return Ok(t);
+            }
+        }
+        self.ctx.date_or_now(v, path)
     }
 
     fn data_units(&mut self, units: Val<'t>) -> Result<()> {
@@ -374,13 +401,9 @@ impl<'t> Builder<'_, '_, 't> {
         };
         let geometry = parse_geometry(&fields.geometry, path)?;
         let meta = AnnotationMeta {
-            created_at: self
-                .ctx
-                .date_or_now(fields.created_at, &|| format!("{path}.createdAt"))?,
+            created_at: self.date_or_now(fields.created_at, &|| format!("{path}.createdAt"))?,
             created_by: self.shared(fields.created_by, "createdBy", path)?,
-            last_edited_at: self
-                .ctx
-                .date_or_now(fields.last_edited_at, &|| format!("{path}.lastEditedAt"))?,
+            last_edited_at: self.date_or_now(fields.last_edited_at, &|| format!("{path}.lastEditedAt"))?,
             last_edited_by: self.shared(fields.last_edited_by, "lastEditedBy", path)?,
             confidence: confidence(fields.confidence, path)?,
             manual_annotation: match fields.manual_annotation {
@@ -438,7 +461,7 @@ impl<'t> Builder<'_, '_, 't> {
         Ok(())
     }
 
-    fn object_answers(&mut self, v: Val<'_>) -> Result<()> {
+    fn object_answers(&mut self, v: Val<'t>) -> Result<()> {
         let dt = self.row.media.data_type;
         let root = Path::Root("label_row");
         let all = root.field("object_answers");
@@ -511,7 +534,7 @@ impl<'t> Builder<'_, '_, 't> {
         Ok(())
     }
 
-    fn object_actions(&mut self, v: Val<'_>) -> Result<()> {
+    fn object_actions(&mut self, v: Val<'t>) -> Result<()> {
         let bound = self.row.frame_bound();
         let root = Path::Root("label_row");
         let all = root.field("object_actions");
@@ -575,7 +598,7 @@ impl<'t> Builder<'_, '_, 't> {
         Ok(())
     }
 
-    fn classification_answers(&mut self, v: Val<'_>) -> Result<()> {
+    fn classification_answers(&mut self, v: Val<'t>) -> Result<()> {
         let dt = self.row.media.data_type;
         let root = Path::Root("label_row");
         let all = root.field("classification_answers");
@@ -610,13 +633,9 @@ impl<'t> Builder<'_, '_, 't> {
                 ClassificationData::new(hash.to_owned(), self.ctx.onto.clone(), feature, false, self.ctx.now);
             data.ranges = ranges;
             data.meta = AnnotationMeta {
-                created_at: self
-                    .ctx
-                    .date_or_now(entry.get("createdAt"), &|| format!("{path}.createdAt"))?,
+                created_at: self.date_or_now(entry.get("createdAt"), &|| format!("{path}.createdAt"))?,
                 created_by: self.shared(entry.get("createdBy"), "createdBy", &path)?,
-                last_edited_at: self
-                    .ctx
-                    .date_or_now(entry.get("lastEditedAt"), &|| format!("{path}.lastEditedAt"))?,
+                last_edited_at: self.date_or_now(entry.get("lastEditedAt"), &|| format!("{path}.lastEditedAt"))?,
                 last_edited_by: self.shared(entry.get("lastEditedBy"), "lastEditedBy", &path)?,
                 confidence: confidence(entry.get("confidence"), &path)?,
                 manual_annotation: entry.get("manualAnnotation").and_then(Val::as_bool).unwrap_or(true),

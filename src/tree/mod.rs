@@ -197,6 +197,7 @@ impl<'a> Builder<'a> {
     }
 
     /// A copy of `s` in the tree's own buffer.
+    #[inline]
     pub(crate) fn owned(&mut self, s: &str) -> Result<Span, TooLarge> {
         let start = to_u32(self.tree.text.len() + self.tree.owned.len())?;
         let len = to_u32(s.len())?;
@@ -216,6 +217,7 @@ impl<'a> Builder<'a> {
         self.open_items.len()
     }
 
+    #[inline]
     pub(crate) fn push_item(&mut self, n: Node) {
         self.open_items.push(n);
     }
@@ -242,6 +244,7 @@ impl<'a> Builder<'a> {
 
     /// Adds an entry to the open map `m`. With `unique`, the caller vouches that `key` is new to the map;
     /// otherwise a repeated key keeps its first position and takes the new value.
+    #[inline]
     pub(crate) fn push_entry(&mut self, m: &mut MapStart, key: Span, value: Node, unique: bool) {
         if !unique {
             if let Some(i) = self.find_key(m, key) {
