@@ -228,7 +228,7 @@ pub fn parse_tree(d: Val<'_>, ctx: &ParseContext<'_>) -> Result<RowStore> {
         pending_by_hash: HashMap::new(),
     };
     builder.data_units(field("data_units"))?;
-    builder.add_pending_objects()?;
+    builder.add_pending_objects();
     builder.object_answers(field("object_answers"))?;
     builder.object_actions(field("object_actions"))?;
     builder.classification_answers(field("classification_answers"))?;
@@ -452,13 +452,16 @@ impl<'t> Builder<'_, '_, 't> {
 
     /// Adds the objects read from `data_units` to the row, in order of first appearance. A frame given twice
     /// keeps its last annotation, as repeated insertions would.
-    fn add_pending_objects(&mut self) -> Result<()> {
+    fn add_pending_objects(&mut self) {
         self.pending_by_hash.clear();
-        for (mut data, frames) in std::mem::take(&mut self.pending) {
-            data.frames = frames.into_iter().collect::<BTreeMap<_, _>>();
-            self.row.add_object(Arc::new(Mutex::new(data)), false)?;
-        }
-        Ok(())
+        let objects = std::mem::take(&mut self.pending)
+            .into_iter()
+            .map(|(mut data, frames)| {
+                data.frames = frames.into_iter().collect::<BTreeMap<_, _>>();
+                data
+            })
+            .collect();
+        self.row.extend_objects(objects);
     }
 
     fn object_answers(&mut self, v: Val<'t>) -> Result<()> {

@@ -11,7 +11,9 @@
 use std::collections::hash_map::Entry as Entry_;
 use std::collections::HashMap;
 use std::fmt;
-use std::hash::{BuildHasher, RandomState};
+use std::hash::BuildHasher;
+
+use foldhash::fast::RandomState;
 
 use serde_json::{Map, Number, Value};
 
@@ -161,7 +163,7 @@ impl<'a> Builder<'a> {
             },
             open_items: Vec::new(),
             open_entries: Vec::new(),
-            hasher: RandomState::new(),
+            hasher: RandomState::default(),
         }
     }
 
