@@ -101,6 +101,10 @@ struct Walk<'py> {
     entries: Vec<Ahead>,
     keys: KeyCache,
     root: Option<Node>,
+    /// References of ours that were the last ones to their objects: freeing an object may run Python code
+    /// (finalizers), which the borrowed references and the key cache must not meet mid-walk, so they are
+    /// dropped when the walk is over.
+    graveyard: Vec<Bound<'py, PyAny>>,
 }
 
 /// The tree's copies of recently met `str` keys, by object address: a label dict repeats a few dozen key
@@ -137,6 +141,7 @@ pub fn walk(ob: &Bound<'_, PyAny>) -> PyResult<Tree<'static>> {
         entries: Vec::new(),
         keys: KeyCache([(0, None); 256]),
         root: None,
+        graveyard: Vec::new(),
     };
     w.visit(&mut Child {
         ptr: ob.as_ptr(),
@@ -148,10 +153,15 @@ pub fn walk(ob: &Bound<'_, PyAny>) -> PyResult<Tree<'static>> {
             _ => next_item(top),
         };
         match next {
-            Some(mut child) => w.visit(&mut child)?,
+            Some(mut child) => {
+                let visited = w.visit(&mut child);
+                w.release_child(child);
+                visited?;
+            }
             None => {
-                if let Some(closed) = w.stack.pop() {
-                    let n = match closed.kind {
+                if let Some(Frame { obj, kind }) = w.stack.pop() {
+                    w.release(obj);
+                    let n = match kind {
                         Kind::Dict { map, start, .. } => {
                             w.entries.truncate(start);
                             w.b.map_end(map)
@@ -231,7 +241,23 @@ impl<'py> Walk<'py> {
         }
         let ob = child.own(py).clone();
         self.python_may_run();
-        self.classify(&ob)
+        let classified = self.classify(&ob);
+        self.release(ob);
+        classified
+    }
+
+    /// Drops a reference of ours, unless it is the last one (see `graveyard`).
+    fn release(&mut self, ob: Bound<'py, PyAny>) {
+        // SAFETY: `ob` is a live object and the GIL is held.
+        if unsafe { ffi::Py_REFCNT(ob.as_ptr()) } == 1 {
+            self.graveyard.push(ob);
+        }
+    }
+
+    fn release_child(&mut self, c: Child<'py>) {
+        if let Some(ob) = c.owner {
+            self.release(ob);
+        }
     }
 
     fn leaf(&mut self, n: Node) {
@@ -337,13 +363,15 @@ impl<'py> Walk<'py> {
             // Keys are read as `to_value` reads them: strings as they are, anything else via str().
             value.own(py);
             let mut kc = Child { ptr: k, owner: None };
-            kc.own(py);
+            let k = kc.own(py).clone();
             self.python_may_run();
-            let k = kc.own(py);
-            match k.cast::<PyString>() {
-                Ok(s) => self.b.owned(s.to_str()?),
-                Err(_) => self.b.owned(&k.str()?.to_string()),
-            }
+            let text = match k.cast::<PyString>() {
+                Ok(s) => s.to_str().map(|s| self.b.owned(s)),
+                Err(_) => k.str().map(|s| self.b.owned(&s.to_string())),
+            };
+            self.release(k);
+            self.release_child(kc);
+            text?
         };
         let text = text.map_err(|e| too_large(py, e))?;
         if let Some(Frame {

@@ -123,7 +123,8 @@ pub(crate) struct MapStart {
     /// One bit per entry key (a cheap hash): most new keys are told apart from all earlier ones by it.
     mask: u64,
     masked: usize,
-    index: Option<HashMap<u64, usize>>,
+    /// Key hash → entry, for large maps (the keys are hashed once; the map's own hashing of them is trivial).
+    index: Option<HashMap<u64, usize, foldhash::fast::FixedState>>,
     indexed: usize,
     collision: bool,
 }
@@ -278,7 +279,7 @@ impl<'a> Builder<'a> {
             m.masked = n + 1;
             return None;
         }
-        let index = m.index.get_or_insert_with(HashMap::new);
+        let index = m.index.get_or_insert_with(HashMap::default);
         for (i, e) in entries.iter().enumerate().skip(m.indexed) {
             m.collision |= index.insert(self.hasher.hash_one(tree.str_of(e.key)), i).is_some();
         }
