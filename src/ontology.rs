@@ -4,6 +4,10 @@
 
 use std::collections::HashMap;
 
+/// Hash maps keyed by feature hashes, looked up for every answer and object of a parsed row (ontology hashes
+/// are not attacker-chosen, so a fixed fast hash is enough).
+pub type HashIndex<V> = HashMap<String, V, foldhash::fast::FixedState>;
+
 use serde_json::Value;
 
 use crate::error::{LabelError, Result};
@@ -52,7 +56,7 @@ pub struct FeatureNode {
     /// Top-level dynamic attributes.
     pub dynamic_attrs: Vec<usize>,
     /// Every attribute of the tree by hash.
-    pub attr_by_hash: HashMap<String, usize>,
+    pub attr_by_hash: HashIndex<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,7 +85,7 @@ pub struct Ontology {
     pub attrs: Vec<AttrNode>,
     pub opts: Vec<OptNode>,
     /// First match of a hash in the reference's lookup order (objects with their trees, then classifications).
-    first_match: HashMap<String, NodeRef>,
+    first_match: HashIndex<NodeRef>,
 }
 
 /// `name` lower-cased with every U+0020 space replaced by `_`.
@@ -118,7 +122,7 @@ impl Ontology {
                 roots: Vec::new(),
                 static_slots: Vec::new(),
                 dynamic_attrs: Vec::new(),
-                attr_by_hash: HashMap::new(),
+                attr_by_hash: HashIndex::default(),
             };
             o.first_match
                 .entry(node.hash.clone())
@@ -144,7 +148,7 @@ impl Ontology {
                 roots: Vec::new(),
                 static_slots: Vec::new(),
                 dynamic_attrs: Vec::new(),
-                attr_by_hash: HashMap::new(),
+                attr_by_hash: HashIndex::default(),
             };
             o.first_match
                 .entry(node.hash.clone())

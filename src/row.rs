@@ -6,10 +6,11 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use indexmap::IndexMap;
+use parking_lot::Mutex;
 use serde_json::Value;
 
 use crate::error::{LabelError, Result};
-use crate::instance::{check_bound, ClassificationCell, Geometries, MetaUpdate, ObjectCell};
+use crate::instance::{check_bound, ClassificationCell, Geometries, MetaUpdate, ObjectCell, ObjectData};
 use crate::ontology::Ontology;
 use crate::ranges::{Frame, RangeSet};
 
@@ -240,6 +241,31 @@ impl RowStore {
         self.object_by_hash.insert(hash, order);
         self.index_frames(order, frames);
         Ok(order)
+    }
+
+    /// Appends freshly parsed objects in order. Their hashes must be distinct and new to the row (the parser
+    /// makes sure): this is `add_object` for each, without its per-object checks and with the maps grown once.
+    pub fn extend_objects(&mut self, objects: Vec<ObjectData>) {
+        self.object_by_hash.reserve(objects.len());
+        let mut cells = Vec::with_capacity(objects.len());
+        for o in objects {
+            let order = self.next_order;
+            self.next_order += 1;
+            self.index_frames(order, o.frames.keys().copied());
+            let before = self.object_by_hash.insert(o.hash.clone(), order);
+            debug_assert!(
+                before.is_none(),
+                "extend_objects: object `{}` is already on the row",
+                o.hash
+            );
+            cells.push((order, Arc::new(Mutex::new(o))));
+        }
+        if self.objects.is_empty() {
+            // Orders ascend: the map is built from a sorted run.
+            self.objects = cells.into_iter().collect();
+        } else {
+            self.objects.extend(cells);
+        }
     }
 
     /// Removes an object and its frame registrations; returns its cell.

@@ -282,3 +282,25 @@ def test_json_input_kinds() -> None:
         loaded_json(bytearray(text.encode()))  # type: ignore[arg-type]
     with pytest.raises(LabelRowError, match="invalid label row JSON"):
         loaded_json(b'{"a": "\xff"}')
+
+
+def test_objects_freed_by_code_run_during_the_walk_are_kept_until_it_ends() -> None:
+    # A key's str() empties the list holding `inner`, so the walk's reference is the last one; freeing `inner`
+    # runs a finalizer (Python code), which must not happen while borrowed references are in use.
+    events: list[str] = []
+    holder: list[Any] = []
+
+    class Key:
+        def __str__(self) -> str:
+            events.append("str")
+            holder.clear()
+            return "k"
+
+    class Fin(float):
+        def __del__(self) -> None:
+            events.append("del")
+
+    holder.append({Key(): 1, "x": Fin(1.5)})
+    d = {"extra": holder, **copy.deepcopy(BASE)}
+    assert loaded(d) == loaded(copy.deepcopy(BASE))
+    assert events == ["str", "del"]

@@ -44,10 +44,10 @@ pub(super) fn answer_attribute(onto: &Ontology, owner: &FeatureNode, a: Val<'_>,
 }
 
 /// The value of an answer entry; `None` when the reference silently leaves the attribute unanswered.
-pub(super) fn answer_value(
+pub(super) fn answer_value<'t>(
     onto: &Ontology,
     attr: usize,
-    a: Val<'_>,
+    a: Val<'t>,
     path: &Path<'_>,
     owner: AnswerOwner,
 ) -> Result<Option<AnswerValue>> {
@@ -64,8 +64,7 @@ pub(super) fn answer_value(
         }
     };
     let apath = path.field("answers");
-    let option_hash =
-        |o: Val<'_>, i: usize| -> Result<String> { req_str(o, "featureHash", &apath.index(i)).map(str::to_owned) };
+    let option_hash = |o: Val<'t>, i: usize| -> Result<&'t str> { req_str(o, "featureHash", &apath.index(i)) };
     Ok(Some(match node.kind {
         AttrKind::Radio => {
             let list = as_list(answers, &apath)?;
@@ -73,7 +72,7 @@ pub(super) fn answer_value(
                 return Ok(None);
             };
             let h = option_hash(first, 0)?;
-            AnswerValue::Radio(onto.option_of(attr, &h).ok_or_else(|| unknown_option(&h))?)
+            AnswerValue::Radio(onto.option_of(attr, h).ok_or_else(|| unknown_option(h))?)
         }
         AttrKind::Checklist => {
             let Some(list) = answers.as_list() else {
@@ -89,7 +88,7 @@ pub(super) fn answer_value(
             let mut checked = Vec::with_capacity(list.len());
             for (i, o) in list.iter().enumerate() {
                 let h = option_hash(o, i)?;
-                let opt = onto.option_of(attr, &h).ok_or_else(|| unknown_option(&h))?;
+                let opt = onto.option_of(attr, h).ok_or_else(|| unknown_option(h))?;
                 if !checked.contains(&opt) {
                     checked.push(opt);
                 }

@@ -4,7 +4,7 @@
 //! The input is a [`Tree`] (from JSON text or Python objects); paths for messages are only written out when
 //! an error is made.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use parking_lot::Mutex;
@@ -13,19 +13,18 @@ use serde_json::Value;
 use crate::dates::parse_timestamp;
 use crate::error::{LabelError, Result};
 use crate::geometry::Num;
-use crate::instance::{
-    check_bound, AnnotationMeta, ClassificationData, FrameAnnotation, ObjectData, Shared, StringPool,
-};
+use crate::instance::{AnnotationMeta, ClassificationData, FrameAnnotation, ObjectData, Shared, StringPool};
 use crate::ranges::{Frame, RangeSet};
-use crate::row::{DataType, DataUnit, Header, MediaInfo, RowStore};
+use crate::row::{DataType, Header, MediaInfo, RowStore};
 use crate::tree::{ListRef, MapRef, Path, Tree, Val};
 
 mod answers;
 pub(crate) mod geometry;
+mod recent;
+mod units;
 
 pub use answers::parse_ranges;
 use answers::{answer_attribute, answer_ranges, answer_value, raw_ranges, set_dynamic, AnswerOwner};
-use geometry::{parse_geometry, GeometryKeys};
 
 /// Parses date strings the core does not understand natively (the binding supplies `dateutil`).
 pub type DateFallback<'a> = &'a dyn Fn(&str) -> Option<i64>;
@@ -221,11 +220,13 @@ pub fn parse_tree(d: Val<'_>, ctx: &ParseContext<'_>) -> Result<RowStore> {
         row: &mut row,
         ctx,
         strings: StringPool::default(),
+        recent_strings: recent::Recent::new(),
+        recent_dates: recent::Recent::new(),
         pending: Vec::new(),
         pending_by_hash: HashMap::new(),
     };
     builder.data_units(field("data_units"))?;
-    builder.add_pending_objects()?;
+    builder.add_pending_objects();
     builder.object_answers(field("object_answers"))?;
     builder.object_actions(field("object_actions"))?;
     builder.classification_answers(field("classification_answers"))?;
@@ -238,6 +239,8 @@ struct Builder<'r, 'c, 't> {
     ctx: &'r ParseContext<'c>,
     /// One copy per distinct user email and interpolation mode.
     strings: StringPool,
+    recent_strings: recent::Recent<'t, Shared, 16>,
+    recent_dates: recent::Recent<'t, i64, 512>,
     /// Objects met in `data_units`, in order of first appearance, with their frames as read. They join the row
     /// together once every unit is read: building each object's frame map in one go is much cheaper than an
     /// insertion (and a frame-index update) per annotation.
@@ -245,200 +248,34 @@ struct Builder<'r, 'c, 't> {
     pending_by_hash: HashMap<&'t str, usize>,
 }
 
-const UNIT_AUDIO: [&str; 4] = [
-    "audio_codec",
-    "audio_sample_rate",
-    "audio_bit_depth",
-    "audio_num_channels",
-];
-
 impl<'t> Builder<'_, '_, 't> {
-    fn shared(&mut self, v: Option<Val<'_>>, key: &str, path: &Path<'_>) -> Result<Option<Shared>> {
-        Ok(opt_str(v, key, path)?.map(|s| self.strings.get(s)))
-    }
-
-    fn data_units(&mut self, units: Val<'t>) -> Result<()> {
-        let dt = self.row.media.data_type;
-        let root = Path::Root("label_row");
-        let units_path = root.field("data_units");
-        let units = as_map(units, &units_path)?;
-        // Objects of all units are gathered first, so the row order is the order of first appearance.
-        for (key, unit) in units.iter() {
-            let path = units_path.key(key);
-            let u = as_map(unit, &path)?;
-            for k in ["data_hash", "data_title", "data_type", "data_sequence"] {
-                req(unit, k, &path)?;
-            }
-            let get = |k: &str| u.get(k);
-            let frame = frame_number(req(unit, "data_sequence", &path)?, &path.field("data_sequence"))?;
-            let first_unit = self.row.units.is_empty();
-            let link = get("data_link").map(Val::to_value);
-            if link.is_none()
-                && first_unit
-                && matches!(
-                    dt,
-                    DataType::Video
-                        | DataType::Image
-                        | DataType::Audio
-                        | DataType::PlainText
-                        | DataType::Pdf
-                        | DataType::TimeSeries
-                )
-            {
-                return Err(missing(&path, "data_link"));
-            }
-            if matches!(dt, DataType::Dicom | DataType::Nifti) {
-                req(unit, "width", &path)?;
-                req(unit, "height", &path)?;
-            }
-            let audio = if dt == DataType::Audio {
-                let mut a: [Value; 4] = Default::default();
-                for (slot, k) in a.iter_mut().zip(UNIT_AUDIO) {
-                    *slot = req(unit, k, &path)?.to_value();
-                }
-                Some(a)
-            } else {
-                None
-            };
-            let value_of = |k: &str| get(k).map_or(Value::Null, Val::to_value);
-            let du = DataUnit {
-                hash: value_of("data_hash"),
-                title: value_of("data_title"),
-                link,
-                mime: value_of("data_type"),
-                width: get("width").map_or(Value::from(0), Val::to_value),
-                height: get("height").map_or(Value::from(0), Val::to_value),
-                audio,
-            };
-            self.row.units.insert(frame, du);
-            let Some(labels) = get("labels") else { continue };
-            let lpath = path.field("labels");
-            if dt.single_frame_units() {
-                if let Some(objs) = labels.get("objects") {
-                    self.frame_objects(frame, objs, &lpath.field("objects"))?;
-                }
-            } else if !dt.is_range_based() && dt != DataType::Group {
-                for (fkey, fval) in as_map(labels, &lpath)?.iter() {
-                    let fpath = lpath.key(fkey);
-                    let f = frame_of_str(fkey, &fpath)?;
-                    let objs = req(fval, "objects", &fpath)?;
-                    if let Some(meta) = fval.get("metadata").filter(|m| !m.is_null()) {
-                        check_slice_metadata(meta, &fpath.field("metadata"))?;
-                    }
-                    self.frame_objects(f, objs, &fpath.field("objects"))?;
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn frame_objects(&mut self, frame: Frame, objs: Val<'t>, path: &Path<'_>) -> Result<()> {
-        for (i, entry) in as_list(objs, path)?.iter().enumerate() {
-            self.frame_object(frame, entry, &path.index(i))?;
-        }
-        Ok(())
-    }
-
-    fn frame_object(&mut self, frame: Frame, e: Val<'t>, path: &Path<'_>) -> Result<()> {
-        let fields = FrameObjectFields::read(as_map(e, path)?);
-        let hash = str_field(fields.object_hash, "objectHash", path)?;
-        // Only an object's first entry says which ontology object it is; later entries' featureHash is not read
-        // (as in the reference).
-        let known = self.pending_by_hash.get(hash).copied();
-        let feature = match known {
-            Some(_) => None,
-            None => {
-                let feature_hash = str_field(fields.feature_hash, "featureHash", path)?;
-                Some(
-                    self.ctx
-                        .onto
-                        .object(feature_hash)
-                        .map_err(|err| err.at(&path.to_string()))?,
-                )
-            }
+    fn shared(&mut self, v: Option<Val<'t>>, key: &str, path: &Path<'_>) -> Result<Option<Shared>> {
+        let Some(s) = opt_str(v, key, path)? else {
+            return Ok(None);
         };
-        if fields.event.is_some_and(|v| !v.is_null()) {
-            return Err(LabelError::label_row(format!(
-                "{path}: the `event` key is only allowed on event-based (continuous scene) rows"
-            )));
+        if let Some(shared) = self.recent_strings.get(s) {
+            return Ok(Some(shared));
         }
-        let interpolate = match fields.interpolate {
-            None => None,
-            Some(v) if v.is_null() => None,
-            Some(v) if v.as_str() == Some("hold") => Some(self.strings.get("hold")),
-            Some(other) => {
-                return Err(LabelError::label_row(format!(
-                    "{path}.interpolate: {other} is not allowed: object `{hash}` is not an event-based object"
-                )))
-            }
-        };
-        let geometry = parse_geometry(&fields.geometry, path)?;
-        let meta = AnnotationMeta {
-            created_at: self
-                .ctx
-                .date_or_now(fields.created_at, &|| format!("{path}.createdAt"))?,
-            created_by: self.shared(fields.created_by, "createdBy", path)?,
-            last_edited_at: self
-                .ctx
-                .date_or_now(fields.last_edited_at, &|| format!("{path}.lastEditedAt"))?,
-            last_edited_by: self.shared(fields.last_edited_by, "lastEditedBy", path)?,
-            confidence: confidence(fields.confidence, path)?,
-            manual_annotation: match fields.manual_annotation {
-                None => true,
-                Some(v) if v.is_null() => true,
-                Some(v) => v.as_bool().ok_or_else(|| {
-                    LabelError::label_row(format!("{path}.manualAnnotation: expected a bool, got {}", v.kind()))
-                })?,
-            },
-            is_deleted: match fields.is_deleted {
-                None => None,
-                Some(v) if v.is_null() => None,
-                Some(v) => Some(v.as_bool().ok_or_else(|| {
-                    LabelError::label_row(format!("{path}.isDeleted: expected a bool, got {}", v.kind()))
-                })?),
-            },
-        };
-        if frame < 0 {
-            return Err(crate::instance::out_of_bounds(frame, self.row.frame_bound()).at(&path.to_string()));
-        }
-        let at = match known {
-            Some(at) => {
-                check_bound(frame, self.row.frame_bound()).map_err(|err| err.at(&path.to_string()))?;
-                at
-            }
-            None => {
-                let data = ObjectData::new(hash.to_owned(), self.ctx.onto.clone(), feature.unwrap_or_default());
-                data.check_shape(&geometry).map_err(|err| err.at(&path.to_string()))?;
-                self.pending.push((data, Vec::new()));
-                self.pending_by_hash.insert(hash, self.pending.len() - 1);
-                self.pending.len() - 1
-            }
-        };
-        let (data, frames) = &mut self.pending[at];
-        data.check_shape(&geometry).map_err(|err| err.at(&path.to_string()))?;
-        frames.push((
-            frame,
-            FrameAnnotation {
-                geometry,
-                meta,
-                interpolate,
-            },
-        ));
-        Ok(())
+        let shared = self.strings.get(s);
+        self.recent_strings.put(s, shared.clone());
+        Ok(Some(shared))
     }
 
-    /// Adds the objects read from `data_units` to the row, in order of first appearance. A frame given twice
-    /// keeps its last annotation, as repeated insertions would.
-    fn add_pending_objects(&mut self) -> Result<()> {
-        self.pending_by_hash.clear();
-        for (mut data, frames) in std::mem::take(&mut self.pending) {
-            data.frames = frames.into_iter().collect::<BTreeMap<_, _>>();
-            self.row.add_object(Arc::new(Mutex::new(data)), false)?;
+    /// `ParseContext::date_or_now`, remembering the dates it parsed natively.
+    fn date_or_now(&mut self, v: Option<Val<'t>>, path: &dyn Fn() -> String) -> Result<i64> {
+        if let Some(s) = v.and_then(Val::as_str) {
+            if let Some(t) = self.recent_dates.get(s) {
+                return Ok(t);
+            }
+            if let Some(t) = parse_timestamp(s) {
+                self.recent_dates.put(s, t);
+                return Ok(t);
+            }
         }
-        Ok(())
+        self.ctx.date_or_now(v, path)
     }
 
-    fn object_answers(&mut self, v: Val<'_>) -> Result<()> {
+    fn object_answers(&mut self, v: Val<'t>) -> Result<()> {
         let dt = self.row.media.data_type;
         let root = Path::Root("label_row");
         let all = root.field("object_answers");
@@ -511,7 +348,7 @@ impl<'t> Builder<'_, '_, 't> {
         Ok(())
     }
 
-    fn object_actions(&mut self, v: Val<'_>) -> Result<()> {
+    fn object_actions(&mut self, v: Val<'t>) -> Result<()> {
         let bound = self.row.frame_bound();
         let root = Path::Root("label_row");
         let all = root.field("object_actions");
@@ -575,7 +412,7 @@ impl<'t> Builder<'_, '_, 't> {
         Ok(())
     }
 
-    fn classification_answers(&mut self, v: Val<'_>) -> Result<()> {
+    fn classification_answers(&mut self, v: Val<'t>) -> Result<()> {
         let dt = self.row.media.data_type;
         let root = Path::Root("label_row");
         let all = root.field("classification_answers");
@@ -610,13 +447,9 @@ impl<'t> Builder<'_, '_, 't> {
                 ClassificationData::new(hash.to_owned(), self.ctx.onto.clone(), feature, false, self.ctx.now);
             data.ranges = ranges;
             data.meta = AnnotationMeta {
-                created_at: self
-                    .ctx
-                    .date_or_now(entry.get("createdAt"), &|| format!("{path}.createdAt"))?,
+                created_at: self.date_or_now(entry.get("createdAt"), &|| format!("{path}.createdAt"))?,
                 created_by: self.shared(entry.get("createdBy"), "createdBy", &path)?,
-                last_edited_at: self
-                    .ctx
-                    .date_or_now(entry.get("lastEditedAt"), &|| format!("{path}.lastEditedAt"))?,
+                last_edited_at: self.date_or_now(entry.get("lastEditedAt"), &|| format!("{path}.lastEditedAt"))?,
                 last_edited_by: self.shared(entry.get("lastEditedBy"), "lastEditedBy", &path)?,
                 confidence: confidence(entry.get("confidence"), &path)?,
                 manual_annotation: entry.get("manualAnnotation").and_then(Val::as_bool).unwrap_or(true),
@@ -636,69 +469,5 @@ impl<'t> Builder<'_, '_, 't> {
                 .map_err(|err| err.at(&path.to_string()))?;
         }
         Ok(())
-    }
-}
-
-/// The keys of a frame-object entry the parser reads besides the geometry, found in one pass.
-#[derive(Default)]
-struct FrameObjectFields<'t> {
-    object_hash: Option<Val<'t>>,
-    feature_hash: Option<Val<'t>>,
-    geometry: GeometryKeys<'t>,
-    event: Option<Val<'t>>,
-    interpolate: Option<Val<'t>>,
-    created_at: Option<Val<'t>>,
-    created_by: Option<Val<'t>>,
-    last_edited_at: Option<Val<'t>>,
-    last_edited_by: Option<Val<'t>>,
-    confidence: Option<Val<'t>>,
-    manual_annotation: Option<Val<'t>>,
-    is_deleted: Option<Val<'t>>,
-}
-
-impl<'t> FrameObjectFields<'t> {
-    fn read(m: MapRef<'t>) -> Self {
-        let mut f = Self::default();
-        for (k, v) in m.iter() {
-            if f.geometry.note(k, v) {
-                continue;
-            }
-            let slot = match k {
-                "objectHash" => &mut f.object_hash,
-                "featureHash" => &mut f.feature_hash,
-                "event" => &mut f.event,
-                "interpolate" => &mut f.interpolate,
-                "createdAt" => &mut f.created_at,
-                "createdBy" => &mut f.created_by,
-                "lastEditedAt" => &mut f.last_edited_at,
-                "lastEditedBy" => &mut f.last_edited_by,
-                "confidence" => &mut f.confidence,
-                "manualAnnotation" => &mut f.manual_annotation,
-                "isDeleted" => &mut f.is_deleted,
-                _ => continue,
-            };
-            *slot = Some(v);
-        }
-        f
-    }
-}
-
-/// A frame's `metadata` is read as DICOM slice metadata (and never written back): the reference validates it.
-fn check_slice_metadata(meta: Val<'_>, path: &Path<'_>) -> Result<()> {
-    let bad = |what: &str| LabelError::encord(format!("{path}: invalid DICOM slice metadata: {what}"));
-    let m = meta.as_map().ok_or_else(|| bad("expected a dict"))?;
-    for key in ["dicom_instance_uid", "file_uri"] {
-        if m.get(key).is_none_or(|v| !v.is_string()) {
-            return Err(bad(&format!("'{key}' must be a string")));
-        }
-    }
-    for key in ["width", "height"] {
-        if m.get(key).is_none_or(|v| v.as_i64().is_none()) {
-            return Err(bad(&format!("'{key}' must be an integer")));
-        }
-    }
-    match m.get("multiframe_frame_number") {
-        Some(v) if v.is_null() || v.as_i64().is_some() => Ok(()),
-        _ => Err(bad("'multiframe_frame_number' must be an integer or null")),
     }
 }

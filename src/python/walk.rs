@@ -41,6 +41,10 @@ enum Kind {
     Dict {
         pos: ffi::Py_ssize_t,
         len: ffi::Py_ssize_t,
+        /// The dict's entries read ahead into `Walk::entries` (`[start, end)`, the next one at `next`); `None`
+        /// once Python code may have run since (the rest is then read with `PyDict_Next` from `pos`).
+        ahead: Option<(usize, usize)>,
+        start: usize,
         map: MapStart,
         key: Option<Span>,
         /// The pending key is a plain `str` and no other kind of key has been seen: it cannot repeat an
@@ -86,12 +90,21 @@ fn too_large(py: Python<'_>, e: TooLarge) -> PyErr {
     label_error(py, &LabelError::value(e.to_string()))
 }
 
+/// A dict entry read ahead: borrowed key and value, and the `PyDict_Next` position after it.
+type Ahead = (*mut ffi::PyObject, *mut ffi::PyObject, ffi::Py_ssize_t);
+
 struct Walk<'py> {
     py: Python<'py>,
     b: Builder<'static>,
     stack: Vec<Frame<'py>>,
+    /// Entries of the open dicts, read ahead (a region per dict, innermost last).
+    entries: Vec<Ahead>,
     keys: KeyCache,
     root: Option<Node>,
+    /// References of ours that were the last ones to their objects: freeing an object may run Python code
+    /// (finalizers), which the borrowed references and the key cache must not meet mid-walk, so they are
+    /// dropped when the walk is over.
+    graveyard: Vec<Bound<'py, PyAny>>,
 }
 
 /// The tree's copies of recently met `str` keys, by object address: a label dict repeats a few dozen key
@@ -125,20 +138,34 @@ pub fn walk(ob: &Bound<'_, PyAny>) -> PyResult<Tree<'static>> {
         py: ob.py(),
         b: Builder::new(""),
         stack: Vec::new(),
+        entries: Vec::new(),
         keys: KeyCache([(0, None); 256]),
         root: None,
+        graveyard: Vec::new(),
     };
     w.visit(&mut Child {
         ptr: ob.as_ptr(),
         owner: Some(ob.clone()),
     })?;
     while let Some(top) = w.stack.last_mut() {
-        match next_child(w.py, &mut w.b, &mut w.keys, top)? {
-            Some(mut child) => w.visit(&mut child)?,
+        let next = match &mut top.kind {
+            Kind::Dict { .. } => w.next_entry()?,
+            _ => next_item(top),
+        };
+        match next {
+            Some(mut child) => {
+                let visited = w.visit(&mut child);
+                w.release_child(child);
+                visited?;
+            }
             None => {
-                if let Some(closed) = w.stack.pop() {
-                    let n = match closed.kind {
-                        Kind::Dict { map, .. } => w.b.map_end(map),
+                if let Some(Frame { obj, kind }) = w.stack.pop() {
+                    w.release(obj);
+                    let n = match kind {
+                        Kind::Dict { map, start, .. } => {
+                            w.entries.truncate(start);
+                            w.b.map_end(map)
+                        }
                         Kind::List { start, .. } | Kind::Tuple { start, .. } => w.b.list_end(start),
                     };
                     w.leaf(n.map_err(|e| too_large(w.py, e))?);
@@ -213,8 +240,24 @@ impl<'py> Walk<'py> {
             }
         }
         let ob = child.own(py).clone();
-        self.keys.clear();
-        self.classify(&ob)
+        self.python_may_run();
+        let classified = self.classify(&ob);
+        self.release(ob);
+        classified
+    }
+
+    /// Drops a reference of ours, unless it is the last one (see `graveyard`).
+    fn release(&mut self, ob: Bound<'py, PyAny>) {
+        // SAFETY: `ob` is a live object and the GIL is held.
+        if unsafe { ffi::Py_REFCNT(ob.as_ptr()) } == 1 {
+            self.graveyard.push(ob);
+        }
+    }
+
+    fn release_child(&mut self, c: Child<'py>) {
+        if let Some(ob) = c.owner {
+            self.release(ob);
+        }
     }
 
     fn leaf(&mut self, n: Node) {
@@ -235,24 +278,114 @@ impl<'py> Walk<'py> {
     fn open_dict(&mut self, d: Bound<'py, PyAny>) {
         // SAFETY: `d` is a dict (or subclass) and the GIL is held.
         let len = unsafe { ffi::PyDict_Size(d.as_ptr()) };
-        // The values are read next, one by one, each in its own allocation somewhere in the heap: asking for all
-        // of them first lets their cache misses overlap (the walk waits on memory far more than it computes).
+        // The entries are read in one pass and their values asked for at once: each value sits in its own
+        // allocation somewhere in the heap, and the walk waits on memory far more than it computes, so letting
+        // those cache misses overlap pays. Until Python code runs, nothing can change the dict or free them.
+        let start = self.entries.len();
         let (mut pos, mut k, mut v) = (0, ptr::null_mut(), ptr::null_mut());
-        // SAFETY: as above; nothing is kept from this pass but cache lines.
+        // SAFETY: as above; `PyDict_Next` gives borrowed references.
         while unsafe { ffi::PyDict_Next(d.as_ptr(), &raw mut pos, &raw mut k, &raw mut v) } != 0 {
             prefetch(v);
+            self.entries.push((k, v, pos));
         }
         self.stack.push(Frame {
             obj: d,
             kind: Kind::Dict {
                 pos: 0,
                 len,
+                ahead: Some((start, self.entries.len())),
+                start,
                 map: self.b.map_start(),
                 key: None,
                 unique: true,
                 mixed: false,
             },
         });
+    }
+
+    /// Before anything that may run Python code: entries read ahead may be freed by it, and key objects' addresses
+    /// may be reused. Open dicts read the rest of their entries directly, with the size check.
+    fn python_may_run(&mut self) {
+        self.keys.clear();
+        for f in &mut self.stack {
+            if let Kind::Dict { ahead, .. } = &mut f.kind {
+                *ahead = None;
+            }
+        }
+    }
+
+    /// The next value of the dict on top of the stack, its key noted in the frame.
+    fn next_entry(&mut self) -> PyResult<Option<Child<'py>>> {
+        let py = self.py;
+        let Some(Frame {
+            obj,
+            kind: Kind::Dict { pos, len, ahead, .. },
+        }) = self.stack.last_mut()
+        else {
+            return Ok(None);
+        };
+        let (k, v) = match ahead {
+            Some((next, end)) if *next < *end => {
+                let (k, v, after) = self.entries[*next];
+                *next += 1;
+                *pos = after;
+                (k, v)
+            }
+            Some(_) => return Ok(None),
+            None => {
+                let obj = obj.as_ptr();
+                // SAFETY: `obj` is a dict (or subclass) the frame holds a reference to; the GIL is held.
+                if unsafe { ffi::PyDict_Size(obj) } != *len {
+                    return Err(PyRuntimeError::new_err("dictionary changed size during iteration"));
+                }
+                let (mut k, mut v) = (ptr::null_mut(), ptr::null_mut());
+                // SAFETY: as above; `PyDict_Next` gives borrowed references, valid until Python code runs.
+                if unsafe { ffi::PyDict_Next(obj, pos, &raw mut k, &raw mut v) } == 0 {
+                    return Ok(None);
+                }
+                (k, v)
+            }
+        };
+        let mut value = Child { ptr: v, owner: None };
+        // SAFETY: `k` is a live key (borrowed as above).
+        let exact = unsafe { ffi::PyUnicode_CheckExact(k) } != 0;
+        let text = if let Some(span) = self.keys.get(k).filter(|_| exact) {
+            Ok(span)
+        } else if exact {
+            // SAFETY: `k` is a live exact `str`.
+            let span = self.b.owned(unsafe { utf8(py, k)? });
+            if let Ok(span) = span {
+                self.keys.put(k, span);
+            }
+            span
+        } else {
+            // Reading this key may run Python code (`str()`), so the value gets a reference of its own first.
+            // Keys are read as `to_value` reads them: strings as they are, anything else via str().
+            value.own(py);
+            let mut kc = Child { ptr: k, owner: None };
+            let k = kc.own(py).clone();
+            self.python_may_run();
+            let text = match k.cast::<PyString>() {
+                Ok(s) => s.to_str().map(|s| self.b.owned(s)),
+                Err(_) => k.str().map(|s| self.b.owned(&s.to_string())),
+            };
+            self.release(k);
+            self.release_child(kc);
+            text?
+        };
+        let text = text.map_err(|e| too_large(py, e))?;
+        if let Some(Frame {
+            kind: Kind::Dict { key, unique, mixed, .. },
+            ..
+        }) = self.stack.last_mut()
+        {
+            *key = Some(text);
+            // Keys of a dict are distinct objects, but once one is not a plain `str`, two of them may read the
+            // same: from then on every key is checked against the earlier ones.
+            *mixed |= !exact;
+            *unique = !*mixed;
+        }
+        Ok(Some(value))
     }
 
     /// Any value, with `to_value`'s checks in its order.
@@ -332,70 +465,17 @@ impl<'py> Walk<'py> {
     }
 }
 
-/// The next child of a container (for a dict: its value, the key being noted in the frame).
-fn next_child<'py>(
-    py: Python<'py>,
-    b: &mut Builder<'static>,
-    keys: &mut KeyCache,
-    f: &mut Frame<'py>,
-) -> PyResult<Option<Child<'py>>> {
+/// The next item of a list or tuple frame.
+fn next_item<'py>(f: &mut Frame<'py>) -> Option<Child<'py>> {
     let obj = f.obj.as_ptr();
     match &mut f.kind {
-        Kind::Dict {
-            pos,
-            len,
-            key,
-            unique,
-            mixed,
-            ..
-        } => {
-            // SAFETY: `obj` is a dict (or subclass) the frame holds a reference to; the GIL is held.
-            if unsafe { ffi::PyDict_Size(obj) } != *len {
-                return Err(PyRuntimeError::new_err("dictionary changed size during iteration"));
-            }
-            let (mut k, mut v) = (ptr::null_mut(), ptr::null_mut());
-            // SAFETY: as above; `PyDict_Next` gives borrowed references, valid until Python code runs.
-            if unsafe { ffi::PyDict_Next(obj, pos, &raw mut k, &raw mut v) } == 0 {
-                return Ok(None);
-            }
-            let mut value = Child { ptr: v, owner: None };
-            // SAFETY: `k` is a live key (borrowed as above).
-            let exact = unsafe { ffi::PyUnicode_CheckExact(k) } != 0;
-            let text = if let Some(span) = keys.get(k).filter(|_| exact) {
-                Ok(span)
-            } else if exact {
-                // SAFETY: `k` is a live exact `str`.
-                let span = b.owned(unsafe { utf8(py, k)? });
-                if let Ok(span) = span {
-                    keys.put(k, span);
-                }
-                span
-            } else {
-                keys.clear();
-                // Reading this key may run Python code (`str()`), so the value gets a reference of its own
-                // first. Keys are read as `to_value` reads them: strings as they are, anything else via str().
-                value.own(py);
-                let mut kc = Child { ptr: k, owner: None };
-                let k = kc.own(py);
-                match k.cast::<PyString>() {
-                    Ok(s) => b.owned(s.to_str()?),
-                    Err(_) => b.owned(&k.str()?.to_string()),
-                }
-            };
-            *key = Some(text.map_err(|e| too_large(py, e))?);
-            // Keys of a dict are distinct objects, but once one is not a plain `str`, two of them may read the
-            // same: from then on every key is checked against the earlier ones.
-            *mixed |= !exact;
-            *unique = !*mixed;
-            Ok(Some(value))
-        }
         Kind::List { next, .. } => {
             // SAFETY: `obj` is a list (or subclass) the frame holds a reference to; the GIL is held, and the
             // index is checked against the current length (Python code run meanwhile may have shrunk it).
             unsafe {
                 let len = ffi::PyList_GET_SIZE(obj);
                 if *next >= len {
-                    return Ok(None);
+                    return None;
                 }
                 if *next == 0 {
                     for i in 0..len.min(PREFETCH_ITEMS) {
@@ -407,19 +487,20 @@ fn next_child<'py>(
                 }
                 let item = ffi::PyList_GET_ITEM(obj, *next);
                 *next += 1;
-                Ok(Some(Child { ptr: item, owner: None }))
+                Some(Child { ptr: item, owner: None })
             }
         }
         Kind::Tuple { next, .. } => {
             // SAFETY: `obj` is a tuple (or subclass, immutable) the frame holds a reference to; the GIL is held.
             unsafe {
                 if *next >= ffi::PyTuple_GET_SIZE(obj) {
-                    return Ok(None);
+                    return None;
                 }
                 let item = ffi::PyTuple_GET_ITEM(obj, *next);
                 *next += 1;
-                Ok(Some(Child { ptr: item, owner: None }))
+                Some(Child { ptr: item, owner: None })
             }
         }
+        Kind::Dict { .. } => None,
     }
 }

@@ -11,7 +11,9 @@
 use std::collections::hash_map::Entry as Entry_;
 use std::collections::HashMap;
 use std::fmt;
-use std::hash::{BuildHasher, RandomState};
+use std::hash::BuildHasher;
+
+use foldhash::fast::RandomState;
 
 use serde_json::{Map, Number, Value};
 
@@ -121,7 +123,8 @@ pub(crate) struct MapStart {
     /// One bit per entry key (a cheap hash): most new keys are told apart from all earlier ones by it.
     mask: u64,
     masked: usize,
-    index: Option<HashMap<u64, usize>>,
+    /// Key hash → entry, for large maps (the keys are hashed once; the map's own hashing of them is trivial).
+    index: Option<HashMap<u64, usize, foldhash::fast::FixedState>>,
     indexed: usize,
     collision: bool,
 }
@@ -161,7 +164,7 @@ impl<'a> Builder<'a> {
             },
             open_items: Vec::new(),
             open_entries: Vec::new(),
-            hasher: RandomState::new(),
+            hasher: RandomState::default(),
         }
     }
 
@@ -197,6 +200,7 @@ impl<'a> Builder<'a> {
     }
 
     /// A copy of `s` in the tree's own buffer.
+    #[inline]
     pub(crate) fn owned(&mut self, s: &str) -> Result<Span, TooLarge> {
         let start = to_u32(self.tree.text.len() + self.tree.owned.len())?;
         let len = to_u32(s.len())?;
@@ -216,6 +220,7 @@ impl<'a> Builder<'a> {
         self.open_items.len()
     }
 
+    #[inline]
     pub(crate) fn push_item(&mut self, n: Node) {
         self.open_items.push(n);
     }
@@ -242,6 +247,7 @@ impl<'a> Builder<'a> {
 
     /// Adds an entry to the open map `m`. With `unique`, the caller vouches that `key` is new to the map;
     /// otherwise a repeated key keeps its first position and takes the new value.
+    #[inline]
     pub(crate) fn push_entry(&mut self, m: &mut MapStart, key: Span, value: Node, unique: bool) {
         if !unique {
             if let Some(i) = self.find_key(m, key) {
@@ -273,7 +279,7 @@ impl<'a> Builder<'a> {
             m.masked = n + 1;
             return None;
         }
-        let index = m.index.get_or_insert_with(HashMap::new);
+        let index = m.index.get_or_insert_with(HashMap::default);
         for (i, e) in entries.iter().enumerate().skip(m.indexed) {
             m.collision |= index.insert(self.hasher.hash_one(tree.str_of(e.key)), i).is_some();
         }

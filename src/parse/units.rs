@@ -1,0 +1,267 @@
+//! `data_units`: the units themselves and the objects on their frames (or images), which join the row once
+//! every unit is read.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use super::geometry::{parse_geometry, GeometryKeys};
+use super::{as_list, as_map, confidence, frame_number, frame_of_str, missing, req, str_field, Builder};
+use crate::error::{LabelError, Result};
+use crate::instance::{check_bound, AnnotationMeta, FrameAnnotation, ObjectData};
+use crate::ranges::Frame;
+use crate::row::{DataType, DataUnit};
+use crate::tree::{MapRef, Path, Val};
+
+const UNIT_AUDIO: [&str; 4] = [
+    "audio_codec",
+    "audio_sample_rate",
+    "audio_bit_depth",
+    "audio_num_channels",
+];
+
+impl<'t> Builder<'_, '_, 't> {
+    pub(super) fn data_units(&mut self, units: Val<'t>) -> Result<()> {
+        let dt = self.row.media.data_type;
+        let root = Path::Root("label_row");
+        let units_path = root.field("data_units");
+        let units = as_map(units, &units_path)?;
+        // Objects of all units are gathered first, so the row order is the order of first appearance.
+        for (key, unit) in units.iter() {
+            let path = units_path.key(key);
+            let u = as_map(unit, &path)?;
+            for k in ["data_hash", "data_title", "data_type", "data_sequence"] {
+                req(unit, k, &path)?;
+            }
+            let get = |k: &str| u.get(k);
+            let frame = frame_number(req(unit, "data_sequence", &path)?, &path.field("data_sequence"))?;
+            let first_unit = self.row.units.is_empty();
+            let link = get("data_link").map(Val::to_value);
+            if link.is_none()
+                && first_unit
+                && matches!(
+                    dt,
+                    DataType::Video
+                        | DataType::Image
+                        | DataType::Audio
+                        | DataType::PlainText
+                        | DataType::Pdf
+                        | DataType::TimeSeries
+                )
+            {
+                return Err(missing(&path, "data_link"));
+            }
+            if matches!(dt, DataType::Dicom | DataType::Nifti) {
+                req(unit, "width", &path)?;
+                req(unit, "height", &path)?;
+            }
+            let audio = if dt == DataType::Audio {
+                let mut a: [Value; 4] = Default::default();
+                for (slot, k) in a.iter_mut().zip(UNIT_AUDIO) {
+                    *slot = req(unit, k, &path)?.to_value();
+                }
+                Some(a)
+            } else {
+                None
+            };
+            let value_of = |k: &str| get(k).map_or(Value::Null, Val::to_value);
+            let du = DataUnit {
+                hash: value_of("data_hash"),
+                title: value_of("data_title"),
+                link,
+                mime: value_of("data_type"),
+                width: get("width").map_or(Value::from(0), Val::to_value),
+                height: get("height").map_or(Value::from(0), Val::to_value),
+                audio,
+            };
+            self.row.units.insert(frame, du);
+            let Some(labels) = get("labels") else { continue };
+            let lpath = path.field("labels");
+            if dt.single_frame_units() {
+                if let Some(objs) = labels.get("objects") {
+                    self.frame_objects(frame, objs, &lpath.field("objects"))?;
+                }
+            } else if !dt.is_range_based() && dt != DataType::Group {
+                for (fkey, fval) in as_map(labels, &lpath)?.iter() {
+                    let fpath = lpath.key(fkey);
+                    let f = frame_of_str(fkey, &fpath)?;
+                    let objs = req(fval, "objects", &fpath)?;
+                    if let Some(meta) = fval.get("metadata").filter(|m| !m.is_null()) {
+                        check_slice_metadata(meta, &fpath.field("metadata"))?;
+                    }
+                    self.frame_objects(f, objs, &fpath.field("objects"))?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn frame_objects(&mut self, frame: Frame, objs: Val<'t>, path: &Path<'_>) -> Result<()> {
+        for (i, entry) in as_list(objs, path)?.iter().enumerate() {
+            self.frame_object(frame, entry, &path.index(i))?;
+        }
+        Ok(())
+    }
+
+    fn frame_object(&mut self, frame: Frame, e: Val<'t>, path: &Path<'_>) -> Result<()> {
+        let fields = FrameObjectFields::read(as_map(e, path)?);
+        let hash = str_field(fields.object_hash, "objectHash", path)?;
+        // Only an object's first entry says which ontology object it is; later entries' featureHash is not read
+        // (as in the reference).
+        let known = self.pending_by_hash.get(hash).copied();
+        let feature = match known {
+            Some(_) => None,
+            None => {
+                let feature_hash = str_field(fields.feature_hash, "featureHash", path)?;
+                Some(
+                    self.ctx
+                        .onto
+                        .object(feature_hash)
+                        .map_err(|err| err.at(&path.to_string()))?,
+                )
+            }
+        };
+        if fields.event.is_some_and(|v| !v.is_null()) {
+            return Err(LabelError::label_row(format!(
+                "{path}: the `event` key is only allowed on event-based (continuous scene) rows"
+            )));
+        }
+        let interpolate = match fields.interpolate {
+            None => None,
+            Some(v) if v.is_null() => None,
+            Some(v) if v.as_str() == Some("hold") => Some(self.strings.get("hold")),
+            Some(other) => {
+                return Err(LabelError::label_row(format!(
+                    "{path}.interpolate: {other} is not allowed: object `{hash}` is not an event-based object"
+                )))
+            }
+        };
+        let geometry = parse_geometry(&fields.geometry, path)?;
+        let meta = AnnotationMeta {
+            created_at: self.date_or_now(fields.created_at, &|| format!("{path}.createdAt"))?,
+            created_by: self.shared(fields.created_by, "createdBy", path)?,
+            last_edited_at: self.date_or_now(fields.last_edited_at, &|| format!("{path}.lastEditedAt"))?,
+            last_edited_by: self.shared(fields.last_edited_by, "lastEditedBy", path)?,
+            confidence: confidence(fields.confidence, path)?,
+            manual_annotation: match fields.manual_annotation {
+                None => true,
+                Some(v) if v.is_null() => true,
+                Some(v) => v.as_bool().ok_or_else(|| {
+                    LabelError::label_row(format!("{path}.manualAnnotation: expected a bool, got {}", v.kind()))
+                })?,
+            },
+            is_deleted: match fields.is_deleted {
+                None => None,
+                Some(v) if v.is_null() => None,
+                Some(v) => Some(v.as_bool().ok_or_else(|| {
+                    LabelError::label_row(format!("{path}.isDeleted: expected a bool, got {}", v.kind()))
+                })?),
+            },
+        };
+        if frame < 0 {
+            return Err(crate::instance::out_of_bounds(frame, self.row.frame_bound()).at(&path.to_string()));
+        }
+        let at = match known {
+            Some(at) => {
+                check_bound(frame, self.row.frame_bound()).map_err(|err| err.at(&path.to_string()))?;
+                at
+            }
+            None => {
+                let data = ObjectData::new(hash.to_owned(), self.ctx.onto.clone(), feature.unwrap_or_default());
+                data.check_shape(&geometry).map_err(|err| err.at(&path.to_string()))?;
+                self.pending.push((data, Vec::new()));
+                self.pending_by_hash.insert(hash, self.pending.len() - 1);
+                self.pending.len() - 1
+            }
+        };
+        let (data, frames) = &mut self.pending[at];
+        data.check_shape(&geometry).map_err(|err| err.at(&path.to_string()))?;
+        frames.push((
+            frame,
+            FrameAnnotation {
+                geometry,
+                meta,
+                interpolate,
+            },
+        ));
+        Ok(())
+    }
+
+    /// Adds the objects read from `data_units` to the row, in order of first appearance. A frame given twice
+    /// keeps its last annotation, as repeated insertions would.
+    pub(super) fn add_pending_objects(&mut self) {
+        self.pending_by_hash.clear();
+        let objects = std::mem::take(&mut self.pending)
+            .into_iter()
+            .map(|(mut data, frames)| {
+                data.frames = frames.into_iter().collect::<BTreeMap<_, _>>();
+                data
+            })
+            .collect();
+        self.row.extend_objects(objects);
+    }
+}
+
+/// The keys of a frame-object entry the parser reads besides the geometry, found in one pass.
+#[derive(Default)]
+struct FrameObjectFields<'t> {
+    object_hash: Option<Val<'t>>,
+    feature_hash: Option<Val<'t>>,
+    geometry: GeometryKeys<'t>,
+    event: Option<Val<'t>>,
+    interpolate: Option<Val<'t>>,
+    created_at: Option<Val<'t>>,
+    created_by: Option<Val<'t>>,
+    last_edited_at: Option<Val<'t>>,
+    last_edited_by: Option<Val<'t>>,
+    confidence: Option<Val<'t>>,
+    manual_annotation: Option<Val<'t>>,
+    is_deleted: Option<Val<'t>>,
+}
+
+impl<'t> FrameObjectFields<'t> {
+    fn read(m: MapRef<'t>) -> Self {
+        let mut f = Self::default();
+        for (k, v) in m.iter() {
+            if f.geometry.note(k, v) {
+                continue;
+            }
+            let slot = match k {
+                "objectHash" => &mut f.object_hash,
+                "featureHash" => &mut f.feature_hash,
+                "event" => &mut f.event,
+                "interpolate" => &mut f.interpolate,
+                "createdAt" => &mut f.created_at,
+                "createdBy" => &mut f.created_by,
+                "lastEditedAt" => &mut f.last_edited_at,
+                "lastEditedBy" => &mut f.last_edited_by,
+                "confidence" => &mut f.confidence,
+                "manualAnnotation" => &mut f.manual_annotation,
+                "isDeleted" => &mut f.is_deleted,
+                _ => continue,
+            };
+            *slot = Some(v);
+        }
+        f
+    }
+}
+
+/// A frame's `metadata` is read as DICOM slice metadata (and never written back): the reference validates it.
+fn check_slice_metadata(meta: Val<'_>, path: &Path<'_>) -> Result<()> {
+    let bad = |what: &str| LabelError::encord(format!("{path}: invalid DICOM slice metadata: {what}"));
+    let m = meta.as_map().ok_or_else(|| bad("expected a dict"))?;
+    for key in ["dicom_instance_uid", "file_uri"] {
+        if m.get(key).is_none_or(|v| !v.is_string()) {
+            return Err(bad(&format!("'{key}' must be a string")));
+        }
+    }
+    for key in ["width", "height"] {
+        if m.get(key).is_none_or(|v| v.as_i64().is_none()) {
+            return Err(bad(&format!("'{key}' must be an integer")));
+        }
+    }
+    match m.get("multiframe_frame_number") {
+        Some(v) if v.is_null() || v.as_i64().is_some() => Ok(()),
+        _ => Err(bad("'multiframe_frame_number' must be an integer or null")),
+    }
+}
