@@ -20,8 +20,8 @@ const UNIT_AUDIO: [&str; 4] = [
     "audio_num_channels",
 ];
 
-impl<'t> Builder<'_, '_, 't> {
-    pub(super) fn data_units(&mut self, units: Val<'t>) -> Result<()> {
+impl Builder<'_, '_> {
+    pub(super) fn data_units(&mut self, units: Val<'_>) -> Result<()> {
         let dt = self.row.media.data_type;
         let root = Path::Root("label_row");
         let units_path = root.field("data_units");
@@ -79,31 +79,55 @@ impl<'t> Builder<'_, '_, 't> {
             let lpath = path.field("labels");
             if dt.single_frame_units() {
                 if let Some(objs) = labels.get("objects") {
-                    self.frame_objects(frame, objs, &lpath.field("objects"))?;
+                    let opath = lpath.field("objects");
+                    self.with_parsed(objs, &opath, |b, objs| b.frame_objects(frame, objs, &opath))?;
                 }
             } else if !dt.is_range_based() && dt != DataType::Group {
                 for (fkey, fval) in as_map(labels, &lpath)?.iter() {
                     let fpath = lpath.key(fkey);
                     let f = frame_of_str(fkey, &fpath)?;
-                    let objs = req(fval, "objects", &fpath)?;
-                    if let Some(meta) = fval.get("metadata").filter(|m| !m.is_null()) {
-                        check_slice_metadata(meta, &fpath.field("metadata"))?;
-                    }
-                    self.frame_objects(f, objs, &fpath.field("objects"))?;
+                    self.with_parsed(fval, &fpath, |b, fval| {
+                        let objs = req(fval, "objects", &fpath)?;
+                        if let Some(meta) = fval.get("metadata").filter(|m| !m.is_null()) {
+                            check_slice_metadata(meta, &fpath.field("metadata"))?;
+                        }
+                        b.frame_objects(f, objs, &fpath.field("objects"))
+                    })?;
                 }
             }
         }
         Ok(())
     }
 
-    fn frame_objects(&mut self, frame: Frame, objs: Val<'t>, path: &Path<'_>) -> Result<()> {
+    /// Runs `read` on `v`, parsed first if JSON input kept it as text: one frame's tree at a time is alive.
+    fn with_parsed<R>(
+        &mut self,
+        v: Val<'_>,
+        path: &Path<'_>,
+        read: impl FnOnce(&mut Self, Val<'_>) -> Result<R>,
+    ) -> Result<R> {
+        let Some(text) = v.raw_json() else {
+            return read(self, v);
+        };
+        // The text was checked as JSON already; what is left to fail is a number out of range or an unpaired
+        // surrogate escape, which only a real parse notices.
+        let tree = self
+            .fragments
+            .parse(text)
+            .map_err(|e| LabelError::value(format!("invalid label row JSON: {e} (in {path})")))?;
+        let out = read(self, tree.root());
+        self.fragments.recycle(tree);
+        out
+    }
+
+    fn frame_objects(&mut self, frame: Frame, objs: Val<'_>, path: &Path<'_>) -> Result<()> {
         for (i, entry) in as_list(objs, path)?.iter().enumerate() {
             self.frame_object(frame, entry, &path.index(i))?;
         }
         Ok(())
     }
 
-    fn frame_object(&mut self, frame: Frame, e: Val<'t>, path: &Path<'_>) -> Result<()> {
+    fn frame_object(&mut self, frame: Frame, e: Val<'_>, path: &Path<'_>) -> Result<()> {
         let fields = FrameObjectFields::read(as_map(e, path)?);
         let hash = str_field(fields.object_hash, "objectHash", path)?;
         // Only an object's first entry says which ontology object it is; later entries' featureHash is not read
@@ -170,7 +194,7 @@ impl<'t> Builder<'_, '_, 't> {
                 let data = ObjectData::new(hash.to_owned(), self.ctx.onto.clone(), feature.unwrap_or_default());
                 data.check_shape(&geometry).map_err(|err| err.at(&path.to_string()))?;
                 self.pending.push((data, Vec::new()));
-                self.pending_by_hash.insert(hash, self.pending.len() - 1);
+                self.pending_by_hash.insert(hash.into(), self.pending.len() - 1);
                 self.pending.len() - 1
             }
         };
