@@ -176,6 +176,8 @@ BULK_SHAPES: dict[str, Callable[[tuple], tuple]] = {
 }
 #: shapes whose bulk form is vertices (V x 2) plus offsets (``generate._coord_args`` gives flat x, y lists)
 VERTEX_SHAPES = ("polygon", "polyline")
+#: skeletons' bulk form: N x K x 2 keypoints, the template, and N x K visibility codes (0: none given)
+SKELETON_VISIBILITY = {None: 0, "visible": 1, "invisible": 2, "occluded": 3, "selfOccluded": 4}
 #: candidate names of a numpy columns export on ``LabelRowV2`` (labelrow only)
 COLUMN_METHODS = ("get_annotation_columns", "annotation_columns", "to_columns", "columns")
 
@@ -251,19 +253,24 @@ def _answer(nodes: dict[str, Any], ans: Any) -> Any:
 
 
 def bulk_arrays(plan: G.Plan) -> dict[str, tuple]:
-    """Per object of an array-capable shape: (frames, coordinates, confidences, offsets) as numpy arrays (offsets:
-    polygons and polylines, whose coordinates are their vertices)."""
+    """Per object of an array-capable shape: (frames, coordinates, confidences, extra keyword arguments) with numpy
+    arrays (extra: ``offsets`` of polygons and polylines, whose coordinates are their vertices; ``visibility`` of
+    skeletons, whose ``skeleton_template`` the caller adds)."""
     out: dict[str, tuple] = {}
     for po in plan.objects:
         frames = np.array([fr[0] for fr in po.frames], dtype=np.int64)
         conf = np.array([fr[4] for fr in po.frames], dtype=np.float64)
         conv = BULK_SHAPES.get(po.shape)
         if conv is not None:
-            out[po.object_hash] = (frames, np.array([conv(fr[1]) for fr in po.frames], dtype=np.float64), conf, None)
+            out[po.object_hash] = (frames, np.array([conv(fr[1]) for fr in po.frames], dtype=np.float64), conf, {})
         elif po.shape in VERTEX_SHAPES:
             flat = [np.asarray(fr[1], dtype=np.float64).reshape(-1, 2) for fr in po.frames]
             offsets = np.concatenate([[0], np.cumsum([len(v) for v in flat])]).astype(np.int64)
-            out[po.object_hash] = (frames, np.concatenate(flat), conf, offsets)
+            out[po.object_hash] = (frames, np.concatenate(flat), conf, {"offsets": offsets})
+        elif po.shape == "skeleton":
+            keypoints = np.array([[(p[0], p[1]) for p in fr[1]] for fr in po.frames], dtype=np.float64)
+            vis = np.array([[SKELETON_VISIBILITY[p[3]] for p in fr[1]] for fr in po.frames], dtype=np.uint8)
+            out[po.object_hash] = (frames, keypoints, conf, {"visibility": vis, "skeleton_template": None})
     return out
 
 
@@ -295,6 +302,8 @@ def build_via_api(
     Range = lib.Range
     bulk_name = bulk_method(lib) if bulk else None
     arrays = arrays or {}
+    templates = getattr(lib.structure(gen.ontology), "skeleton_templates", {}) if bulk_name else {}
+    template = next(iter(templates.values()), None)
     for po in plan.objects:
         inst = lib.ObjectInstance(nodes[po.feature_hash], object_hash=po.object_hash)
         cs = coords[po.object_hash]
@@ -310,8 +319,9 @@ def build_via_api(
             if bulk_name is not None:
                 arr = arrays.get(po.object_hash)
                 if arr is not None:
-                    frames, values, conf, offsets = arr
-                    extra = {} if offsets is None else {"offsets": offsets}
+                    frames, values, conf, extra = arr
+                    if "skeleton_template" in extra:
+                        extra = {**extra, "skeleton_template": template}
                     getattr(inst, bulk_name)(frames, values, confidence=conf, **extra, **meta)
                 else:
                     frames = np.array([fr[0] for fr in po.frames], dtype=np.int64)

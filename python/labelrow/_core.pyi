@@ -25,6 +25,8 @@ _Pairs = list[tuple[int, int]]
 _Meta = tuple[int, str | None, int, str | None, float, bool, bool | None]
 # keys: created_at, created_by, last_edited_at, last_edited_by, confidence, manual_annotation (None = unchanged)
 _MetaArgs = dict[str, Any]
+#: Template points (name, color, feature hash, value) in template order, and optional N x K visibility codes.
+_SkeletonArgs = tuple[list[tuple[str, str | None, str | None, str | None]], npt.NDArray[np.uint8] | None]
 
 class ObjectCell:
     def __init__(self, ontology: CompiledOntology, feature_hash: str, object_hash: str) -> None: ...
@@ -75,6 +77,7 @@ class ObjectCell:
         confidence: npt.NDArray[np.float64] | None = None,
         overwrite: bool = False,
         bound: int | None = None,
+        skeleton: _SkeletonArgs | None = None,
         fallback: Any = None,
     ) -> None: ...
     def check_geometry(self, geometry: dict[str, Any]) -> None: ...
@@ -172,6 +175,7 @@ class Row:
         offsets: npt.NDArray[np.int64] | None = None,
         confidence: npt.NDArray[np.float64] | None = None,
         overwrite: bool = False,
+        skeleton: _SkeletonArgs | None = None,
         fallback: Any = None,
     ) -> None: ...
     def object_remove_frames(self, order: int, frames: list[int]) -> bool: ...

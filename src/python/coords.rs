@@ -307,7 +307,8 @@ pub fn fast_geometry(ob: &Bound<'_, PyAny>) -> Option<Geometry> {
     })
 }
 
-const VISIBILITIES: [&str; 4] = ["visible", "invisible", "occluded", "selfOccluded"];
+/// The values of `Visibility`, in the order of the bulk API's visibility codes (1 to 4).
+pub(super) const VISIBILITIES: [&str; 4] = ["visible", "invisible", "occluded", "selfOccluded"];
 
 /// A `SkeletonCoordinates` as the general path stores it from `frame_geometry()`: that dict carries no
 /// template name, so the name is empty there too.

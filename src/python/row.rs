@@ -5,7 +5,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 use serde_json::Value;
 
-use super::bulk::BulkArgs;
+use super::bulk::{BulkArgs, BulkOptions, SkeletonArgs};
 use super::classifications::PyClassificationCell;
 use super::convert::{to_py, to_value};
 use super::errors::{label_error, IntoPyResult};
@@ -339,7 +339,7 @@ impl PyRow {
     }
 
     /// Bulk `set_for_frames` on an attached object (arrays as in `ObjectCell.set_frames_bulk`).
-    #[pyo3(signature = (order, frames, kind, coordinates, meta, *, offsets=None, confidence=None, overwrite=false, fallback=None))]
+    #[pyo3(signature = (order, frames, kind, coordinates, meta, *, offsets=None, confidence=None, overwrite=false, skeleton=None, fallback=None))]
     #[allow(clippy::too_many_arguments)]
     fn object_set_frames_bulk(
         &self,
@@ -352,6 +352,7 @@ impl PyRow {
         offsets: Option<numpy::PyReadonlyArray1<'_, i64>>,
         confidence: Option<numpy::PyReadonlyArray1<'_, f64>>,
         overwrite: bool,
+        skeleton: Option<SkeletonArgs<'_>>,
         fallback: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<()> {
         let bulk = BulkArgs::read(
@@ -359,9 +360,12 @@ impl PyRow {
             &frames,
             kind,
             coordinates,
-            offsets.as_ref(),
-            confidence.as_ref(),
-            fallback,
+            &BulkOptions {
+                offsets: offsets.as_ref(),
+                confidence: confidence.as_ref(),
+                skeleton: skeleton.as_ref(),
+                fallback,
+            },
         )?;
         let update = meta.into_update()?;
         let geometries = Geometries::Each(&bulk.geometries);

@@ -46,6 +46,7 @@ from labelrow.objects.frames import (
 if TYPE_CHECKING:
     from labelrow.objects.ontology_labels_impl import LabelRowV2
     from labelrow.objects.ontology_object import Object
+    from labelrow.objects.skeleton_template import SkeletonTemplate
 
 _NOT_ON_FRAME = "Trying to use an ObjectInstance.Annotation for an ObjectInstance that is not on the frame"
 
@@ -219,14 +220,19 @@ class ObjectInstance:
         last_edited_at: datetime | None = None,
         last_edited_by: str | None = None,
         manual_annotation: bool | None = None,
+        skeleton_template: SkeletonTemplate | None = None,
+        visibility: Any = None,
     ) -> None:
         """`set_for_frames` for many frames in one call: the same result as one call per frame.
 
         `frames`: N frame numbers. `coordinates`, in the layout of `LabelRowV2.get_annotation_columns()`:
         bounding boxes as an N x 4 float array (x, y, w, h of the top-left corner), rotatable boxes N x 5
         (x, y, w, h, theta), points N x 2 (x, y); polygons and polylines as a V x 2 array of vertices with
-        `offsets` (N + 1 ints: annotation `i` is `vertices[offsets[i]:offsets[i + 1]]`, one ring per polygon).
-        Any shape also takes a list of N coordinate objects, as `set_for_frames` takes them. `confidence`:
+        `offsets` (N + 1 ints: annotation `i` is `vertices[offsets[i]:offsets[i + 1]]`, one ring per polygon);
+        skeletons as N x K x 2 keypoints (x, y of each point of `skeleton_template`, in template order), each
+        point named, colored and valued from the template, with optional `visibility` codes (N x K: 0 none,
+        1 visible, 2 invisible, 3 occluded, 4 self-occluded). Any shape also takes a list of N coordinate objects,
+        as `set_for_frames` takes them. `confidence`:
         optional, N values. The other metadata apply to every frame. Nothing is changed if any frame fails a
         check.
         """
@@ -242,6 +248,15 @@ class ObjectInstance:
                     _check_coordinates_type(self, c)
         else:
             coordinates = np.ascontiguousarray(coordinates, dtype=np.float64)
+            if coordinates.ndim == 3:
+                coordinates = coordinates.reshape(coordinates.shape[0], -1)
+        skeleton = None
+        if skeleton_template is not None:
+            points = [skeleton_template.skeleton[k] for k in sorted(skeleton_template.skeleton, key=int)]
+            vis = None if visibility is None else np.ascontiguousarray(visibility, dtype=np.uint8)
+            if vis is not None and vis.ndim == 1:
+                vis = vis.reshape(1, -1)
+            skeleton = ([(p.name, p.color, p.feature_hash, p.value) for p in points], vis)
         frames_arr = np.ascontiguousarray(frames, dtype=np.int64).reshape(-1)
         offs = None if offsets is None else np.ascontiguousarray(offsets, dtype=np.int64).reshape(-1)
         conf = None if confidence is None else np.ascontiguousarray(confidence, dtype=np.float64).reshape(-1)
@@ -254,7 +269,7 @@ class ObjectInstance:
             "manual_annotation": manual_annotation,
         }
         args = (frames_arr, kind, coordinates, meta)
-        options: dict[str, Any] = {"offsets": offs, "confidence": conf, "overwrite": overwrite}
+        options: dict[str, Any] = {"offsets": offs, "confidence": conf, "overwrite": overwrite, "skeleton": skeleton}
         order = self._row_order()
         if order is not None and self._parent is not None:
             self._parent._store.object_set_frames_bulk(order, *args, **options, fallback=frame_geometry)
