@@ -7,6 +7,8 @@
 //!   point names, colors, feature hashes and values, and optional visibility codes (`N x K`);
 //! - a list of coordinate objects of any shape, read as the per-frame API reads them.
 
+use std::sync::Arc;
+
 use numpy::{PyReadonlyArray1, PyReadonlyArray2};
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyTuple};
@@ -197,6 +199,20 @@ fn keypoints(py: Python<'_>, coords: &PyReadonlyArray2<'_, f64>, args: &Skeleton
             ));
         }
     }
+    // Every point of every frame shares the template's texts.
+    let shared = |s: &Option<String>| s.as_deref().map(Arc::<str>::from);
+    let template: Vec<_> = template
+        .iter()
+        .map(|(name, color, feature_hash, value)| {
+            (
+                Arc::<str>::from(name.as_str()),
+                shared(color),
+                shared(feature_hash),
+                shared(value),
+            )
+        })
+        .collect();
+    let visibilities = VISIBILITIES.map(Arc::<str>::from);
     let mut geometries = Vec::with_capacity(coords.nrows());
     for (i, r) in coords.rows().into_iter().enumerate() {
         let mut points = Vec::with_capacity(k);
@@ -209,7 +225,7 @@ fn keypoints(py: Python<'_>, coords: &PyReadonlyArray2<'_, f64>, args: &Skeleton
             let visibility = match visibility.as_ref().map_or(0, |v| v[[i, j]]) {
                 0 => None,
                 code => Some(
-                    VISIBILITIES
+                    visibilities
                         .get(usize::from(code) - 1)
                         .ok_or_else(|| {
                             value_error(
@@ -217,7 +233,7 @@ fn keypoints(py: Python<'_>, coords: &PyReadonlyArray2<'_, f64>, args: &Skeleton
                                 format!("visibility[{i}][{j}]: {code} is not a visibility code (0 to 4)"),
                             )
                         })?
-                        .to_string(),
+                        .clone(),
                 ),
             };
             points.push(SkeletonPoint {
