@@ -173,6 +173,9 @@ BULK_SHAPES: dict[str, Callable[[tuple], tuple]] = {
     "bounding_box": lambda a: (a[2], a[3], a[1], a[0]),
     "rotatable_bounding_box": lambda a: (a[2], a[3], a[1], a[0], a[4]),
     "point": lambda a: (a[0], a[1]),
+    "circle": lambda a: a,
+    "ellipse": lambda a: a,
+    "cuboid": lambda a: (*a[0], *a[1], *a[2]),
 }
 #: shapes whose bulk form is vertices (V x 2) plus offsets (``generate._coord_args`` gives flat x, y lists)
 VERTEX_SHAPES = ("polygon", "polyline")
@@ -274,6 +277,11 @@ def bulk_arrays(plan: G.Plan) -> dict[str, tuple]:
     return out
 
 
+def skeleton_template(lib: Lib, gen: G.Generated) -> Any:
+    """The skeleton template of ``gen``'s ontology in ``lib``'s classes (the bulk API's skeleton form takes it)."""
+    return next(iter(lib.structure(gen.ontology).skeleton_templates.values()), None)
+
+
 def prebuilt_coordinates(lib: Lib, gen: G.Generated, plan: G.Plan) -> dict[str, list[Any]]:
     """Per object, its coordinate objects frame by frame (built untimed: a caller of the per-frame API builds
     them from its own data, at the same cost in both libraries)."""
@@ -289,6 +297,7 @@ def build_via_api(
     coords: dict[str, list[Any]],
     bulk: bool = False,
     arrays: dict | None = None,
+    template: Any = None,
 ) -> Any:
     """A detached row with the content of ``plan``, built through the per-frame API from prebuilt coordinates.
 
@@ -302,8 +311,8 @@ def build_via_api(
     Range = lib.Range
     bulk_name = bulk_method(lib) if bulk else None
     arrays = arrays or {}
-    templates = getattr(lib.structure(gen.ontology), "skeleton_templates", {}) if bulk_name else {}
-    template = next(iter(templates.values()), None)
+    if bulk_name and template is None:
+        template = skeleton_template(lib, gen)
     for po in plan.objects:
         inst = lib.ObjectInstance(nodes[po.feature_hash], object_hash=po.object_hash)
         cs = coords[po.object_hash]
@@ -382,6 +391,7 @@ class Ctx:
     _plan: G.Plan | None = None
     _arrays: dict | None = None
     _coords: dict[str, dict[str, list[Any]]] = field(default_factory=dict)
+    _templates: dict[str, Any] = field(default_factory=dict)
 
     @property
     def plan(self) -> G.Plan:
@@ -395,6 +405,12 @@ class Ctx:
         if self._arrays is None:
             self._arrays = bulk_arrays(self.plan)
         return self._arrays
+
+    def template(self, lib: Lib) -> Any:
+        """``lib``'s skeleton template for the bulk build, found once, untimed."""
+        if lib.name not in self._templates:
+            self._templates[lib.name] = skeleton_template(lib, self.gen)
+        return self._templates[lib.name]
 
     def coordinates(self, lib: Lib) -> dict[str, list[Any]]:
         """``lib``'s coordinate objects for the per-frame build, made once, untimed."""
@@ -499,8 +515,8 @@ def op_build_api(lib: Lib, ctx: Ctx, _get_row: Callable[[], Any]) -> tuple[float
 
 
 def op_build_bulk(lib: Lib, ctx: Ctx, _get_row: Callable[[], Any]) -> tuple[float, Any]:
-    plan, arrays, coords = ctx.plan, ctx.bulk_arrays, ctx.coordinates(lib)
-    dt, row = _timed(lambda: build_via_api(lib, ctx.gen, plan, coords, bulk=True, arrays=arrays))
+    plan, arrays, coords, template = ctx.plan, ctx.bulk_arrays, ctx.coordinates(lib), ctx.template(lib)
+    dt, row = _timed(lambda: build_via_api(lib, ctx.gen, plan, coords, bulk=True, arrays=arrays, template=template))
     return dt, len(row.get_object_instances())
 
 

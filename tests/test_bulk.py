@@ -13,6 +13,9 @@ from labelrow.objects import LabelRowV2, ObjectInstance, OntologyStructure
 from labelrow.objects.common import Shape
 from labelrow.objects.coordinates import (
     BoundingBoxCoordinates,
+    CircleCoordinates,
+    CuboidCoordinates,
+    EllipseCoordinates,
     PointCoordinate,
     PolygonCoordinates,
     PolylineCoordinates,
@@ -33,6 +36,15 @@ SHAPES = {
         ),
     ),
     Shape.POINT: (2, lambda r: PointCoordinate(r[0], r[1])),
+    Shape.CIRCLE: (
+        5,
+        lambda r: CircleCoordinates(center_x=r[0], center_y=r[1], radius=r[2], stretch=r[3], theta=r[4]),
+    ),
+    Shape.ELLIPSE: (5, lambda r: EllipseCoordinates(center_x=r[0], center_y=r[1], rx=r[2], ry=r[3], theta=r[4])),
+    Shape.CUBOID: (
+        9,
+        lambda r: CuboidCoordinates(position=tuple(r[0:3]), orientation=tuple(r[3:6]), size=tuple(r[6:9])),
+    ),
 }
 
 
@@ -109,10 +121,14 @@ def test_bulk_arrays_need_a_supported_shape() -> None:
     obj = ObjectInstance(structure.objects[0])
     with pytest.raises(LabelRowError, match="offsets"):
         obj.set_for_frames_bulk(np.array([0]), np.zeros((1, 4)))
-    structure, _ = setup(Shape.CUBOID)
+    structure, _ = setup(Shape.CUBOID_2D)
     obj = ObjectInstance(structure.objects[0])
     with pytest.raises(LabelRowError, match="list of coordinate objects"):
         obj.set_for_frames_bulk(np.array([0]), np.zeros((1, 9)))
+    structure, _ = setup(Shape.CUBOID)
+    obj = ObjectInstance(structure.objects[0])
+    with pytest.raises(LabelRowError, match="expected N x 9 coordinates for cuboid"):
+        obj.set_for_frames_bulk(np.array([0]), np.zeros((1, 6)))
 
 
 @pytest.mark.parametrize("shape", [Shape.POLYGON, Shape.POLYLINE])

@@ -1,6 +1,7 @@
 //! The arguments of a bulk `set_for_frames`, read into one geometry per frame. Three forms:
 //! - fixed-width rows (numpy, `N x k`) for boxes, rotatable boxes and points, in the column layout of
-//!   `get_annotation_columns` (numbers become floats, as numpy holds them);
+//!   `get_annotation_columns`, and for circles, ellipses and 3D cuboids in their classes' field order (numbers
+//!   become floats, as numpy holds them);
 //! - vertices plus offsets for polygons and polylines (annotation `i` is `vertices[offsets[i]..offsets[i+1]]`,
 //!   one ring per polygon), the same layout again;
 //! - keypoints for skeletons (`N x 2K`: x and y of each template point, in template order), the template's
@@ -117,13 +118,16 @@ impl BulkArgs {
     }
 }
 
-/// `bounding_box` (rows of x, y, w, h), `rotatable_bounding_box` (x, y, w, h, theta) or `point` (x, y).
+/// `bounding_box` (rows of x, y, w, h), `rotatable_bounding_box` (x, y, w, h, theta), `point` (x, y), `circle`
+/// (center x, center y, radius, stretch, theta), `ellipse` (center x, center y, rx, ry, theta) or `cuboid`
+/// (position, orientation and size, three numbers each).
 fn rows(py: Python<'_>, kind: &str, coordinates: &PyReadonlyArray2<'_, f64>) -> PyResult<Vec<Geometry>> {
     let coords = coordinates.as_array();
     let width = match kind {
         "bounding_box" => 4,
-        "rotatable_bounding_box" => 5,
+        "rotatable_bounding_box" | "circle" | "ellipse" => 5,
         "point" => 2,
+        "cuboid" => 9,
         other => {
             return Err(value_error(
                 py,
@@ -146,6 +150,7 @@ fn rows(py: Python<'_>, kind: &str, coordinates: &PyReadonlyArray2<'_, f64>) -> 
     let mut geometries = Vec::with_capacity(coords.nrows());
     for (i, r) in coords.rows().into_iter().enumerate() {
         let n = |j: usize| float(r[j], || format!("coordinates[{i}][{j}]")).map_err(|e| label_error(py, &e));
+        let triple = |from: usize| (from..from + 3).map(n).collect::<PyResult<Vec<_>>>();
         geometries.push(match kind {
             "bounding_box" => Geometry::BoundingBox {
                 x: n(0)?,
@@ -159,6 +164,25 @@ fn rows(py: Python<'_>, kind: &str, coordinates: &PyReadonlyArray2<'_, f64>) -> 
                 w: n(2)?,
                 h: n(3)?,
                 theta: n(4)?,
+            },
+            "circle" => Geometry::Circle {
+                x: n(0)?,
+                y: n(1)?,
+                r: n(2)?,
+                stretch: n(3)?,
+                theta: n(4)?,
+            },
+            "ellipse" => Geometry::Ellipse {
+                x: n(0)?,
+                y: n(1)?,
+                rx: n(2)?,
+                ry: n(3)?,
+                theta: n(4)?,
+            },
+            "cuboid" => Geometry::Cuboid {
+                position: triple(0)?,
+                orientation: triple(3)?,
+                size: triple(6)?,
             },
             _ => Geometry::Point {
                 x: n(0)?,

@@ -228,13 +228,13 @@ class ObjectInstance:
         `frames`: N frame numbers. `coordinates`, in the layout of `LabelRowV2.get_annotation_columns()`:
         bounding boxes as an N x 4 float array (x, y, w, h of the top-left corner), rotatable boxes N x 5
         (x, y, w, h, theta), points N x 2 (x, y); polygons and polylines as a V x 2 array of vertices with
-        `offsets` (N + 1 ints: annotation `i` is `vertices[offsets[i]:offsets[i + 1]]`, one ring per polygon);
-        skeletons as N x K x 2 keypoints (x, y of each point of `skeleton_template`, in template order), each
-        point named, colored and valued from the template, with optional `visibility` codes (N x K: 0 none,
-        1 visible, 2 invisible, 3 occluded, 4 self-occluded). Any shape also takes a list of N coordinate objects,
-        as `set_for_frames` takes them. `confidence`:
-        optional, N values. The other metadata apply to every frame. Nothing is changed if any frame fails a
-        check.
+        `offsets` (N + 1 ints: annotation `i` is `vertices[offsets[i]:offsets[i + 1]]`, one ring per polygon).
+        Circles N x 5 (center x, center y, radius, stretch, theta), ellipses N x 5 (center x, center y, rx, ry,
+        theta), cuboids N x 9 (position, orientation, size). Skeletons as N x K x 2 keypoints (x, y of each point
+        of `skeleton_template`, in template order), each point named, colored and valued from the template, with
+        optional `visibility` codes (N x K: 0 none, 1 visible, 2 invisible, 3 occluded, 4 self-occluded). Any shape
+        also takes a list of N coordinate objects, as `set_for_frames` takes them. `confidence`: optional, N
+        values. The other metadata apply to every frame. Nothing is changed if any frame fails a check.
         """
         import numpy as np
 
