@@ -202,8 +202,37 @@ impl RowStore {
     }
 
     fn index_frames(&mut self, order: u64, frames: impl IntoIterator<Item = Frame>) {
-        for f in frames {
-            insert_sorted(self.frame_index.entry(f).or_default(), order);
+        let mut frames: Vec<Frame> = frames.into_iter().collect();
+        if !frames.is_sorted() {
+            frames.sort_unstable();
+        }
+        frames.dedup();
+        let (Some(&first), Some(&last)) = (frames.first(), frames.last()) else {
+            return;
+        };
+        // A dense run of frames (a track) is merged with the index in one ordered pass, rather than looked up
+        // frame by frame; the index holds at most one entry per frame number, so the pass visits at most
+        // `last - first + 1` entries.
+        let span = u128::try_from(i128::from(last) - i128::from(first)).unwrap_or(u128::MAX);
+        if frames.len() < 16 || span >= 4 * frames.len() as u128 {
+            for f in frames {
+                insert_sorted(self.frame_index.entry(f).or_default(), order);
+            }
+            return;
+        }
+        let mut missing = Vec::new();
+        let mut pending = frames.iter().copied().peekable();
+        for (f, objs) in self.frame_index.range_mut(first..=last) {
+            while let Some(g) = pending.next_if(|g| g < f) {
+                missing.push(g);
+            }
+            if pending.next_if_eq(f).is_some() {
+                insert_sorted(objs, order);
+            }
+        }
+        missing.extend(pending);
+        for f in missing {
+            self.frame_index.insert(f, vec![order]);
         }
     }
 
