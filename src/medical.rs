@@ -116,7 +116,7 @@ fn lax_int(v: Val<'_>) -> std::result::Result<i64, &'static str> {
         Some(f) if !f.is_finite() => Err("expected a finite number"),
         Some(f) if f.fract() != 0.0 => Err("expected an integer, got a number with a fractional part"),
         // The bounds of i64 (2^63 is exact as an f64).
-        Some(f) if f < -9_223_372_036_854_775_808.0 || f >= 9_223_372_036_854_775_808.0 => {
+        Some(f) if !(-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&f) => {
             Err("the number is too large for an integer")
         }
         Some(f) => Ok(f as i64),
