@@ -8,6 +8,7 @@ metadata, which are read but never written back.
 
 from __future__ import annotations
 
+import copy
 import importlib
 import random
 import types
@@ -41,7 +42,7 @@ def _slices(rng: random.Random, n: int, width: int, height: int) -> dict[str, di
 
 def gen_media(rng: random.Random, kind: str) -> dict:
     n = rng.randint(1, 40)
-    if kind == "pdf":
+    if kind == "pdf" and rng.random() < 0.6:
         return {"kind": "pdf", "n": n, "file_size": rng.randint(1, 10**6)}
     width, height = rng.randint(4, 24), rng.randint(4, 24)
     media: dict[str, Any] = {
@@ -53,7 +54,10 @@ def gen_media(rng: random.Random, kind: str) -> dict:
         "duration": rng.choice([None, None, 4, 2.5]),
         "slices": _slices(rng, n, width, height) if rng.random() < 0.7 else {},
     }
-    if kind == "dicom":
+    if kind == "pdf":
+        # a PDF row as fetched (not from media metadata): the unit's sizes are not written back, fps is
+        media.update(mime_type="application/pdf", data_link="https://x/doc.pdf", loaded=True)
+    elif kind == "dicom":
         media["mime_type"] = "application/dicom"
         media["series"] = rng.choice(
             [
@@ -94,7 +98,7 @@ def frame_size(media: dict, frame: int) -> tuple[int, int]:
     """The size a bitmask on ``frame`` must have: a DICOM slice's own size where it has one. (PDF pages have no
     size: any bitmask on one fails to export, in both libraries.)"""
     if media["kind"] == "pdf":
-        return 6, 5
+        return media.get("width", 6), media.get("height", 5)
     s = media.get("slices", {}).get(str(frame)) if media["kind"] == "dicom" else None
     if s is not None:
         return int(s["width"]), int(float(s["height"]))
@@ -141,12 +145,14 @@ def _label_dict(media: dict, branch: str) -> dict:
         "data_sequence": 0,
         "width": media["width"],
         "height": media["height"],
-        "labels": {f: {"objects": [], "classifications": [], "metadata": m} for f, m in media["slices"].items()},
+        "labels": {
+            f: {"objects": [], "classifications": [], "metadata": copy.deepcopy(m)} for f, m in media["slices"].items()
+        },
     }
     if media["kind"] == "dicom":
         unit["data_links"] = [f"bucket/series/{i}.dcm" for i in range(media["n"])]
         if media["series"] is not None:
-            unit["metadata"] = media["series"]
+            unit["metadata"] = copy.deepcopy(media["series"])
     elif media["data_link"] != _NO_KEY:
         unit["data_link"] = media["data_link"]
     return {
@@ -172,7 +178,7 @@ def new_row(lib: types.SimpleNamespace, structure: Any, program: dict) -> Any:
     media = program["media"]
     branch = program.get("branch_name") or "main"
     holder = types.SimpleNamespace(structure=structure)
-    if media["kind"] == "pdf":
+    if media["kind"] == "pdf" and not media.get("loaded"):
         pdf = importlib.import_module(f"{lib.package}.orm.storage").CustomerProvidedPdfMetadata
         kw = {"branch_name": program["branch_name"]} if program.get("branch_name") else {}
         row = lib.LabelRowV2.from_media_metadata(holder, pdf(file_size=media["file_size"], num_pages=media["n"]), **kw)
@@ -195,6 +201,8 @@ def record(m: Any) -> list | None:
 def queries(lib: types.SimpleNamespace, row: Any, program: dict, try_) -> dict:
     """The row's series metadata and every frame view's slice metadata and size (frames 0..n+1)."""
     out: dict[str, Any] = {"metadata": try_(lib, lambda: record(row.metadata))}
+    out["frames_metadata"] = try_(lib, lambda: [(m.frame_number, m.width, m.height) for m in row.get_frames_metadata()])
+    out["frame_metadata"] = try_(lib, lambda: row.get_frame_metadata(0).image_hash)
     n = program["media"]["n"]
     views = {}
     for f in range(min(n + 2, 45)):
