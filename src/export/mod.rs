@@ -295,20 +295,17 @@ fn label_blob<S: LabelSink>(row: &RowStore, frame: Frame, unit: &DataUnit, s: &m
     Ok(())
 }
 
-/// The `labels` value of the unit at position `i`.
-fn unit_labels<S: LabelSink>(row: &RowStore, i: usize, frame: Frame, unit: &DataUnit, s: &mut S) -> Result<()> {
+/// The `labels` value of a unit. On multi-frame rows every unit carries all labelled frames (the reference
+/// writes them so), and frame sizes (for bitmasks) are the row's, i.e. the first unit's.
+fn unit_labels<S: LabelSink>(row: &RowStore, frame: Frame, unit: &DataUnit, s: &mut S) -> Result<()> {
     if row.header.data_type.single_frame_units() {
         return label_blob(row, frame, unit, s);
     }
-    if i > 0 {
-        s.begin_map(0);
-        s.end_map();
-        return Ok(());
-    }
+    let sizes = row.units.first().map_or(unit, |(_, u)| u);
     s.begin_map(0);
     for (f, _) in row.labelled_frames() {
         s.key_int(f);
-        label_blob(row, f, unit, s)?;
+        label_blob(row, f, sizes, s)?;
     }
     s.end_map();
     Ok(())
@@ -346,8 +343,8 @@ fn data_units<S: LabelSink>(row: &RowStore, s: &mut S) -> Result<()> {
     if slots.len() < units.len() {
         // Units that a later one with the same hash replaces are not written, but their errors (in unit order)
         // are still the export's errors.
-        for (i, (&frame, u)) in units.iter().enumerate() {
-            unit_labels(row, i, frame, u, &mut NullSink)?;
+        for (&frame, u) in &units {
+            unit_labels(row, frame, u, &mut NullSink)?;
         }
     }
     s.begin_map(slots.len());
@@ -394,7 +391,7 @@ fn data_units<S: LabelSink>(row: &RowStore, s: &mut S) -> Result<()> {
             s.raw(&u.height);
         }
         s.key(Key::Labels);
-        unit_labels(row, i, frame, u, s)?;
+        unit_labels(row, frame, u, s)?;
         if !row.media.duration.is_null() {
             s.key(Key::DataDuration);
             s.raw(&row.media.duration);

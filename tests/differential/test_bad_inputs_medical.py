@@ -222,6 +222,59 @@ CASES += [
 ]
 
 
+def _second_unit(d: dict) -> None:
+    """A second unit (frame 1) without sizes or data link: only the first unit's keys are required."""
+    d["data_units"]["11111111-0000-0000-0000-000000000000"] = {
+        "data_hash": "11111111-0000-0000-0000-000000000000",
+        "data_title": "second",
+        "data_type": "application/octet-stream",
+        "data_sequence": 1,
+        "labels": {"3": {"objects": [], "classifications": [], "metadata": SLICE}},
+    }
+
+
+def _classifications_in_frames(d: dict) -> None:
+    """0.1.190 exports still list classifications per frame: ignored."""
+    unit(d)["labels"]["0"]["classifications"] = [{"classificationHash": "C_weather", "featureHash": "cls_weather"}]
+
+
+# older and alternative input forms of these types (compared on the export)
+for kind in ("dicom", "nifti", "pdf"):
+    CASES += [
+        Case(f"{kind}-frame-key-leading-zeros", move_objects_to("002"), expect="accepted", kind=kind),
+        Case(
+            f"{kind}-data-sequence-string",
+            setp(["data_units", _ZERO, "data_sequence"], "0"),
+            expect="accepted",
+            kind=kind,
+        ),
+        Case(
+            f"{kind}-unit-fps-duration-ignored",
+            lambda d: unit(d).update(data_fps=99, data_duration=7),
+            expect="accepted",
+            kind=kind,
+        ),
+        Case(f"{kind}-frame-level-classifications-ignored", _classifications_in_frames, expect="accepted", kind=kind),
+        Case(f"{kind}-second-unit", _second_unit, expect="accepted", kind=kind),
+        Case(
+            f"{kind}-frame-with-only-metadata-dropped",
+            lambda d: unit(d)["labels"].update({"8": {"objects": [], "metadata": SLICE}}),
+            expect="accepted",
+            kind=kind,
+        ),
+        Case(
+            f"{kind}-frame-without-objects-key",
+            lambda d: unit(d)["labels"].update({"8": {"metadata": SLICE}}),
+            ref_raises="KeyError",
+            kind=kind,
+        ),
+    ]
+
+
+# the same rule on video rows (every unit of a multi-frame row carries all labelled frames)
+CASES.append(Case("video-second-unit", _second_unit, expect="accepted", kind="video"))
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_bad_input_medical(case: Case, ref_lib, our_lib) -> None:
     bad.test_bad_input(case, ref_lib, our_lib)
