@@ -655,13 +655,14 @@ class LabelRowV2:
         if order is None:
             raise LabelRowKeyError(classification_instance.classification_hash)
         held_by_other = not store.classification_cell(order).same_cell(classification_instance._cell)
+        # Read before the removal: the reference unregisters this instance's frames from what the row held.
+        claimed = store.claimed_ranges(classification_instance.feature_hash)
         store.remove_classification(order)
         self._classifications.pop(order, None)
         classification_instance._parent = None
         if held_by_other and not classification_instance.is_range_only():
             # The hash belonged to another instance: the reference removes that one, then unregisters this
             # instance's frames from its classification - a KeyError for frames never registered.
-            claimed = store.claimed_ranges(classification_instance.feature_hash)
             for f in classification_instance._cell.frames():
                 if not any(s <= f <= e for s, e in claimed):
                     raise LabelRowKeyError(str(f))
