@@ -167,8 +167,10 @@ class ClassificationInstance:
         if self._parent is not None and self._parent._store is not None and not overwrite:
             # An instance that still points at a row without being on it (replaced with force=True) is checked
             # against what the row holds for its ontology classification, as in the reference.
-            claimed = self._parent._store.claimed_ranges(self.feature_hash)
-            if self.is_global() and claimed:
+            store = self._parent._store
+            claimed = store.claimed_ranges(self.feature_hash)
+            # A global classification is present while the row lists an instance of it, frames or not.
+            if self.is_global() and (claimed or store.filter_classifications(self.feature_hash, None)):
                 raise LabelRowError(
                     f"The classification '{self.classification_hash}' already exists globally."
                     "Set 'overwrite' parameter to True to override."
