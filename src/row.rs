@@ -130,6 +130,8 @@ pub struct RowStore {
     /// Per ontology classification: the frames claimed by its instances (the overlap rule's registry).
     claimed: HashMap<String, RangeSet>,
     next_order: u64,
+    /// DICOM series and slice metadata read from the dict (exposed, never written back).
+    pub medical: crate::medical::MedicalMeta,
 }
 
 fn insert_sorted(v: &mut Vec<u64>, order: u64) {
@@ -158,6 +160,7 @@ impl RowStore {
             classification_by_hash: HashMap::new(),
             claimed: HashMap::new(),
             next_order: 0,
+            medical: crate::medical::MedicalMeta::default(),
         }
     }
 
@@ -171,9 +174,13 @@ impl RowStore {
         self.claimed.clear();
     }
 
-    /// The bound frames are checked against when an instance is attached to this row.
+    /// The bound frames are checked against when an instance is attached to this row. DICOM and scene rows
+    /// have no known last frame (as in the reference).
     pub fn frame_bound(&self) -> Option<i64> {
-        Some(self.media.number_of_frames)
+        match self.media.data_type {
+            DataType::Dicom | DataType::Scene => None,
+            _ => Some(self.media.number_of_frames),
+        }
     }
 
     // ---- objects -------------------------------------------------------------------------------------------

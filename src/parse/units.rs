@@ -9,6 +9,7 @@ use super::geometry::{parse_geometry, GeometryKeys};
 use super::{as_list, as_map, confidence, frame_number, frame_of_str, missing, req, str_field, Builder};
 use crate::error::{LabelError, Result};
 use crate::instance::{check_bound, AnnotationMeta, FrameAnnotation, ObjectData};
+use crate::medical;
 use crate::ranges::Frame;
 use crate::row::{DataType, DataUnit};
 use crate::tree::{MapRef, Path, Val};
@@ -51,7 +52,7 @@ impl Builder<'_, '_> {
             {
                 return Err(missing(&path, "data_link"));
             }
-            if matches!(dt, DataType::Dicom | DataType::Nifti) {
+            if first_unit && matches!(dt, DataType::Dicom | DataType::Nifti) {
                 req(unit, "width", &path)?;
                 req(unit, "height", &path)?;
             }
@@ -75,26 +76,52 @@ impl Builder<'_, '_> {
                 audio,
             };
             self.row.units.insert(frame, du);
-            let Some(labels) = get("labels") else { continue };
-            let lpath = path.field("labels");
-            if dt.single_frame_units() {
-                if let Some(objs) = labels.get("objects") {
-                    let opath = lpath.field("objects");
-                    self.with_parsed(objs, &opath, |b, objs| b.frame_objects(frame, objs, &opath))?;
-                }
-            } else if !dt.is_range_based() && dt != DataType::Group {
-                for (fkey, fval) in as_map(labels, &lpath)?.iter() {
-                    let fpath = lpath.key(fkey);
-                    let f = frame_of_str(fkey, &fpath)?;
-                    self.with_parsed(fval, &fpath, |b, fval| {
-                        let objs = req(fval, "objects", &fpath)?;
-                        if let Some(meta) = fval.get("metadata").filter(|m| !m.is_null()) {
-                            check_slice_metadata(meta, &fpath.field("metadata"))?;
-                        }
-                        b.frame_objects(f, objs, &fpath.field("objects"))
-                    })?;
+            if let Some(labels) = get("labels") {
+                let lpath = path.field("labels");
+                if dt.single_frame_units() {
+                    if let Some(objs) = labels.get("objects") {
+                        let opath = lpath.field("objects");
+                        self.with_parsed(objs, &opath, |b, objs| b.frame_objects(frame, objs, &opath))?;
+                    }
+                } else if !dt.is_range_based() && dt != DataType::Group {
+                    for (fkey, fval) in as_map(labels, &lpath)?.iter() {
+                        let fpath = lpath.key(fkey);
+                        let f = frame_of_str(fkey, &fpath)?;
+                        self.with_parsed(fval, &fpath, |b, fval| {
+                            let objs = req(fval, "objects", &fpath)?;
+                            b.frame_objects(f, objs, &fpath.field("objects"))?;
+                            b.slice_metadata(f, fval.get("metadata"), &fpath.field("metadata"))
+                        })?;
+                    }
                 }
             }
+            self.unit_metadata(dt, get("metadata"), &path.field("metadata"))?;
+        }
+        Ok(())
+    }
+
+    /// A frame's `metadata`, read as DICOM slice metadata on every multi-frame type; a frame without one has
+    /// none, even if an earlier unit gave it one.
+    fn slice_metadata(&mut self, frame: Frame, meta: Option<Val<'_>>, path: &Path<'_>) -> Result<()> {
+        match meta.filter(|m| !m.is_null()) {
+            Some(m) => {
+                let slice = medical::parse_slice(m, path)?;
+                self.row.medical.slices.insert(frame, slice);
+            }
+            None => {
+                self.row.medical.slices.remove(&frame);
+            }
+        }
+        Ok(())
+    }
+
+    /// A unit's `metadata`: DICOM series metadata on DICOM rows. A unit without one clears it (on every type);
+    /// other types' unit metadata is not read, as in the reference (which logs a warning).
+    fn unit_metadata(&mut self, dt: DataType, meta: Option<Val<'_>>, path: &Path<'_>) -> Result<()> {
+        match meta.filter(|m| !m.is_null()) {
+            None => self.row.medical.series = None,
+            Some(m) if dt == DataType::Dicom => self.row.medical.series = Some(medical::parse_series(m, path)?),
+            Some(_) => {}
         }
         Ok(())
     }
@@ -267,25 +294,5 @@ impl<'t> FrameObjectFields<'t> {
             *slot = Some(v);
         }
         f
-    }
-}
-
-/// A frame's `metadata` is read as DICOM slice metadata (and never written back): the reference validates it.
-fn check_slice_metadata(meta: Val<'_>, path: &Path<'_>) -> Result<()> {
-    let bad = |what: &str| LabelError::encord(format!("{path}: invalid DICOM slice metadata: {what}"));
-    let m = meta.as_map().ok_or_else(|| bad("expected a dict"))?;
-    for key in ["dicom_instance_uid", "file_uri"] {
-        if m.get(key).is_none_or(|v| !v.is_string()) {
-            return Err(bad(&format!("'{key}' must be a string")));
-        }
-    }
-    for key in ["width", "height"] {
-        if m.get(key).is_none_or(|v| v.as_i64().is_none()) {
-            return Err(bad(&format!("'{key}' must be an integer")));
-        }
-    }
-    match m.get("multiframe_frame_number") {
-        Some(v) if v.is_null() || v.as_i64().is_some() => Ok(()),
-        _ => Err(bad("'multiframe_frame_number' must be an integer or null")),
     }
 }

@@ -470,6 +470,26 @@ impl PyRow {
         self.inner.lock().frame_bound()
     }
 
+    /// The DICOM series metadata read from the dict, as a dict (or `None`).
+    fn series_metadata<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
+        let r = self.inner.lock();
+        r.medical
+            .series
+            .as_ref()
+            .map(|m| super::medical::series_dict(py, m))
+            .transpose()
+    }
+
+    /// The DICOM slice metadata of a frame read from the dict, as a dict (or `None`).
+    fn slice_metadata<'py>(&self, py: Python<'py>, frame: Frame) -> PyResult<Option<Bound<'py, PyDict>>> {
+        let r = self.inner.lock();
+        r.medical
+            .slices
+            .get(&frame)
+            .map(|m| super::medical::slice_dict(py, m))
+            .transpose()
+    }
+
     fn object_orders(&self) -> Vec<u64> {
         self.inner.lock().objects().map(|(o, _)| o).collect()
     }

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from labelrow import _core
 from labelrow._util import compiled_for_element, short_uuid_str, to_epoch
+from labelrow.constants.enums import DATA_TYPES_WITH_UNKNOWN_LAST_FRAME
 from labelrow.exceptions import LabelRowError, LabelRowKeyError
 from labelrow.objects._attribute_tree import (
     answers_equal,
@@ -135,7 +136,9 @@ class ObjectInstance:
         return self._parent._store.order_of_cell(self._cell)
 
     def _bound(self) -> int | None:
-        return None if self._parent is None else self._parent.number_of_frames
+        if self._parent is None or self._parent.data_type in DATA_TYPES_WITH_UNKNOWN_LAST_FRAME:
+            return None
+        return self._parent.number_of_frames
 
     def check_within_range(self, frame: int) -> None:
         bound = self._bound()
