@@ -164,6 +164,19 @@ impl RowStore {
         }
     }
 
+    /// Moves every label (objects, classifications, index) out, leaving the row without labels: the caller
+    /// decides where the (possibly large) drop happens.
+    pub fn take_labels(&mut self) -> impl Send {
+        (
+            std::mem::take(&mut self.objects),
+            std::mem::take(&mut self.object_by_hash),
+            std::mem::take(&mut self.frame_index),
+            std::mem::take(&mut self.classifications),
+            std::mem::take(&mut self.classification_by_hash),
+            std::mem::take(&mut self.claimed),
+        )
+    }
+
     /// Drops every label (objects, classifications, index), keeping header, units and media.
     pub fn clear_labels(&mut self) {
         self.objects.clear();

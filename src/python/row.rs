@@ -25,6 +25,15 @@ pub struct PyRow {
     inner: Mutex<RowStore>,
 }
 
+impl Drop for PyRow {
+    /// A large row takes milliseconds to free: that happens without the GIL, so that threads loading rows
+    /// (each load replaces a row) do not wait on each other's frees.
+    fn drop(&mut self) {
+        let labels = self.inner.get_mut().take_labels();
+        Python::attach(|py| py.detach(move || drop(labels)));
+    }
+}
+
 fn media_arg(py: Python<'_>, media: &Bound<'_, PyDict>) -> PyResult<MediaInfo> {
     let v = to_value(media.as_any())?;
     let dt = v.get("data_type").and_then(Value::as_str).unwrap_or_default();
