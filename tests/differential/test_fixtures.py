@@ -24,7 +24,7 @@ pytest.importorskip("encord")
 from conftest import FIXTURES_DIR, jdump, mask_path, unified
 
 #: data types covered for now; the others (audio, plain_text, dicom, group, scene) come later.
-DATA_TYPES = {"video", "image", "img_group"}
+DATA_TYPES = {"video", "image", "img_group", "audio", "plain_text"}
 
 LIBS = ["encord", "labelrow"]
 
