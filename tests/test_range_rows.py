@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import contextlib
 import json
+import random
 import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+
+from labelrow.exceptions import LabelRowValueError
 
 sys.path.insert(0, str(Path(__file__).parent / "differential"))
 import program
@@ -77,3 +80,30 @@ def test_range_object_is_live() -> None:
     assert [(r.start, r.end) for r in same.range_list] == [(1, 3)]
     obj.get_annotation(0).created_by = "someone@example.com"
     assert it.row.to_encord_dict()["object_answers"]["live"]["createdBy"] == "someone@example.com"
+
+
+def test_text_object_switches_between_plain_and_html_coordinates() -> None:
+    """A fixed reference bug (docs/compatibility.md): the reference raises a TypeError from inside its range store."""
+    lib = program.load_lib("labelrow")
+    structure = lib.OntologyStructure.from_dict(range_program.gen_ontology(random.Random(0)))
+    text = next(o for o in structure.objects if o.shape.value == "text")
+    obj = lib.ObjectInstance(text)
+    plain = {"kind": "text", "ranges": [[4, 6], [0, 1], [2, 3]]}
+    html = {"kind": "html", "html": [{"start": {"xpath": "/p", "offset": 1}, "end": {"xpath": "/q", "offset": 0}}]}
+    obj.set_for_frames(range_program.make_coords(lib, plain), frames=0)
+    obj.set_for_frames(range_program.make_coords(lib, html), frames=0, overwrite=True)
+    assert obj.range_list is None
+    assert [r.to_dict() for r in obj.range_html] == html["html"]
+    obj.set_for_frames(range_program.make_coords(lib, plain), frames=0, overwrite=True)
+    assert obj.range_html is None
+    assert [(r.start, r.end) for r in obj.range_list] == [(0, 6)]
+
+
+def test_float_range_bounds_are_refused() -> None:
+    lib = program.load_lib("labelrow")
+    structure = lib.OntologyStructure.from_dict(range_program.gen_ontology(random.Random(0)))
+    audio = next(o for o in structure.objects if o.shape.value == "audio")
+    obj = lib.ObjectInstance(audio)
+    with pytest.raises(LabelRowValueError, match="integers"):
+        obj.set_for_frames(range_program.make_coords(lib, {"kind": "audio", "ranges": [[0, 1.5]]}), frames=0)
+    assert obj.range_list is None

@@ -406,6 +406,7 @@ def run_queries(lib: types.SimpleNamespace, row: Any, objs: list) -> dict:
             ],
         ),
         "frame_view": _try(lib, lambda: [o.object_hash for o in row.get_frame_view(0).get_object_instances()]),
+        "frame_metadata": _try(lib, lambda: type(row.get_frame_metadata(0)).__name__),
         "instances": [_object_report(lib, o) for o in objs],
     }
 

@@ -489,6 +489,8 @@ class LabelRowV2:
         ]
 
     def get_frame_metadata(self, frame: int | str = 0) -> _FrameViewMetadata:
+        if self.data_type in (DataType.AUDIO, DataType.TIME_SERIES):
+            raise LabelRowError(f"This method is not supported for {self.data_type.value}.")
         for entry in self._images_data():
             if (isinstance(frame, str) and entry.image_hash == frame) or entry.index == frame:
                 return _FrameViewMetadata(entry)
