@@ -75,6 +75,14 @@ def gen_ontology(rng: random.Random) -> dict:
                     "required": False,
                     "dynamic": False,
                 },
+                {
+                    "id": f"{uid}.3",
+                    "name": "speaker",
+                    "type": "text",
+                    "featureNodeHash": f"at{uid:03d}3",
+                    "required": False,
+                    "dynamic": True,
+                },
             ]
         objects.append(obj)
     classifications = [
@@ -210,6 +218,9 @@ def gen_range_program(seed: int) -> dict:
             ops.append({"op": "remove_object", "i": i})
         elif r < 0.82:
             ops.append({"op": "remove_frames", "i": i, "frames": 0 if rng.random() < 0.8 else 2})
+        elif r < 0.86:
+            ranges = _ranges(rng, media["n"]) if rng.random() < 0.8 else None
+            ops.append({"op": "dyn_answer", "i": i, "value": rng.choice(["al", "bo"]), "ranges": ranges})
         elif r < 0.9:
             ops.append(
                 {"op": "answer", "i": i, "which": rng.choice(["kind", "note"]), "value": rng.choice([0, 1, "x y"])}
@@ -382,6 +393,13 @@ def _object_report(lib: types.SimpleNamespace, obj: Any) -> dict:
             ],
         ),
         "annotation_1": _try(lib, lambda: obj.get_annotation(1).frame),
+        "dynamic": _try(
+            lib,
+            lambda: [
+                [a.answer, [[r.start, r.end] for r in a.ranges]]
+                for a in (obj.get_answer(obj.ontology_item.attributes[2]) if obj.ontology_item.attributes else [])
+            ],
+        ),
     }
 
 
@@ -464,6 +482,12 @@ class _Interp:
             row.remove_object(obj)
         elif kind == "remove_frames":
             obj.remove_from_frames(op["frames"])
+        elif kind == "dyn_answer":
+            attrs = obj.ontology_item.attributes
+            if not attrs:
+                return "no attributes"
+            frames = None if op["ranges"] is None else [lib.Range(s, e) for s, e in op["ranges"]]
+            obj.set_answer(op["value"], attrs[2], frames=frames, overwrite=True)
         elif kind == "answer":
             attrs = obj.ontology_item.attributes
             if not attrs:
