@@ -330,7 +330,7 @@ impl Builder<'_, '_> {
     fn object_answer_list(
         &self,
         o: &mut ObjectData,
-        list: ListRef<'t>,
+        list: ListRef<'_>,
         cpath: &Path<'_>,
         repeats: usize,
         bound: Option<i64>,

@@ -154,10 +154,10 @@ pub(crate) fn range_geometry(
     })
 }
 
-impl<'t> Builder<'_, '_, 't> {
+impl Builder<'_, '_> {
     /// One `object_answers` entry of a range-based row: a whole object. An entry with the hash of an earlier one
     /// replaces it and moves to the end of the row order, as adding it again with `force` would.
-    pub(super) fn range_object_answer(&mut self, entry: Val<'t>, path: &Path<'_>) -> Result<()> {
+    pub(super) fn range_object_answer(&mut self, entry: Val<'_>, path: &Path<'_>) -> Result<()> {
         let dt = self.row.media.data_type;
         let html = crate::export::is_html(self.row);
         as_map(entry, path)?;
