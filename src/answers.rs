@@ -266,6 +266,13 @@ impl DynamicAnswers {
         self.entries.iter().all(|e| e.ranges.iter_frames().all(&mut pred))
     }
 
+    /// True when every answered range lies inside `covered`.
+    pub fn all_within(&self, covered: &RangeSet) -> bool {
+        self.entries
+            .iter()
+            .all(|e| e.ranges.ranges().iter().all(|&(s, end)| covered.contains_range(s, end)))
+    }
+
     /// Writes the `actions` list of an `object_actions` entry: distinct answers in reverse first-insertion order.
     pub fn write<S: LabelSink>(&self, onto: &Ontology, s: &mut S) {
         s.begin_list(self.entries.len());

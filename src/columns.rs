@@ -1,5 +1,6 @@
-//! Geometric annotations of a row as flat columns, for numpy: one row per object-frame annotation (frame
-//! ascending, then row order) plus per-shape coordinate arrays that point back at their row.
+//! Annotations of a row as flat columns, for numpy: one row per object-frame annotation (frame ascending, then
+//! row order) plus per-shape coordinate arrays that point back at their row. Range objects (audio, text, time
+//! series) give one start/end pair per range.
 
 use crate::geometry::{Geometry, Num};
 use crate::ranges::RangeSet;
@@ -34,6 +35,10 @@ pub struct Columns {
     pub polyline_vertices: Vec<f64>,
     pub polyline_offsets: Vec<u64>,
     pub polyline_rows: Vec<u64>,
+    /// Inclusive `[start, end]` of every range of a range object (sorted, merged), one entry per range.
+    pub range_starts: Vec<i64>,
+    pub range_ends: Vec<i64>,
+    pub range_rows: Vec<u64>,
 }
 
 fn f(n: &Num) -> f64 {
@@ -68,6 +73,13 @@ impl Columns {
                 }
                 self.polyline_offsets.push((self.polyline_vertices.len() / 2) as u64);
                 self.polyline_rows.push(row);
+            }
+            Geometry::Range { ranges, .. } => {
+                for &(start, end) in ranges.ranges() {
+                    self.range_starts.push(start);
+                    self.range_ends.push(end);
+                    self.range_rows.push(row);
+                }
             }
             _ => {}
         }

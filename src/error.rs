@@ -18,6 +18,8 @@ pub enum ErrorKind {
     Type,
     /// A value is not acceptable (`LabelRowValueError`, also a `ValueError`).
     Value,
+    /// A list is too short (`LabelRowIndexError`, also an `IndexError`).
+    Index,
     /// Unexpected argument type (`LabelRowRuntimeError`, also a `RuntimeError`).
     Runtime,
     /// Unsupported input (`LabelRowNotImplementedError`, also a `NotImplementedError`).
@@ -54,6 +56,9 @@ impl LabelError {
     }
     pub fn value(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Value, message)
+    }
+    pub fn index(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Index, message)
     }
     pub fn not_implemented(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::NotImplemented, message)

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use serde_json::{Number, Value};
 
 use crate::error::{LabelError, Result};
+use crate::ranges::RangeSet;
 use crate::tree::{Path, Tree};
 
 /// A coordinate value: an int or a float, exactly as given.
@@ -34,6 +35,46 @@ pub enum Cuboid2DKind {
     Isometric {
         offset: (Num, Num),
     },
+}
+
+/// The ontology shapes whose objects cover ranges of a one-dimensional medium rather than frames.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RangeShape {
+    Audio,
+    Text,
+    TimeRange,
+}
+
+impl RangeShape {
+    pub fn parse(shape: &str) -> Option<Self> {
+        Some(match shape {
+            "audio" => Self::Audio,
+            "text" => Self::Text,
+            "time_range" => Self::TimeRange,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Audio => "audio",
+            Self::Text => "text",
+            Self::TimeRange => "time_range",
+        }
+    }
+}
+
+/// One end of an HTML range: a node and a character offset in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HtmlNode {
+    pub xpath: String,
+    pub offset: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HtmlRange {
+    pub start: HtmlNode,
+    pub end: HtmlNode,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -97,6 +138,16 @@ pub enum Geometry {
         orientation: Vec<Num>,
         size: Vec<Num>,
     },
+    /// Sample, character or time ranges of an audio, text or time-series object; always merged and sorted
+    /// (setting them replaces the previous ranges).
+    Range {
+        shape: RangeShape,
+        ranges: RangeSet,
+    },
+    /// Node ranges of a text object on an HTML document, kept as given (neither sorted nor merged).
+    Html {
+        ranges: Vec<HtmlRange>,
+    },
 }
 
 /// The ontology shape names a geometry is acceptable for.
@@ -114,6 +165,8 @@ impl Geometry {
             Geometry::Ellipse { .. } => "ellipse",
             Geometry::Cuboid2D { .. } => "cuboid_2d",
             Geometry::Cuboid { .. } => "cuboid",
+            Geometry::Range { shape, .. } => shape.as_str(),
+            Geometry::Html { .. } => "text",
         }
     }
 
@@ -131,6 +184,19 @@ impl Geometry {
             Geometry::Ellipse { .. } => "EllipseCoordinates",
             Geometry::Cuboid2D { .. } => "Cuboid2DCoordinates",
             Geometry::Cuboid { .. } => "CuboidCoordinates",
+            Geometry::Range {
+                shape: RangeShape::Audio,
+                ..
+            } => "AudioCoordinates",
+            Geometry::Range {
+                shape: RangeShape::Text,
+                ..
+            } => "TextCoordinates",
+            Geometry::Range {
+                shape: RangeShape::TimeRange,
+                ..
+            } => "TimeRangeCoordinates",
+            Geometry::Html { .. } => "HtmlCoordinates",
         }
     }
 }

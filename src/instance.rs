@@ -253,8 +253,16 @@ impl ObjectData {
         s
     }
 
-    /// True when every dynamic answer sits on a frame that has coordinates.
+    /// True when every dynamic answer sits on a frame that has coordinates (for a range-shaped object: inside
+    /// its ranges).
     pub fn dynamic_answers_valid(&self) -> bool {
+        if crate::geometry::RangeShape::parse(&self.feature_node().shape).is_some() {
+            let covered = match self.frames.get(&0).map(|a| &a.geometry) {
+                Some(Geometry::Range { ranges, .. }) => ranges.clone(),
+                _ => RangeSet::new(),
+            };
+            return self.dynamic_answers.all_within(&covered);
+        }
         self.dynamic_answers.all_frames(|f| self.frames.contains_key(&f))
     }
 

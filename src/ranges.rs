@@ -46,6 +46,12 @@ impl RangeSet {
         self.ranges.get(i).is_some_and(|r| r.0 <= f)
     }
 
+    /// True when every frame of `[start, end]` is in the set.
+    pub fn contains_range(&self, start: Frame, end: Frame) -> bool {
+        let i = self.ranges.partition_point(|r| r.1 < start);
+        self.ranges.get(i).is_some_and(|r| r.0 <= start && r.1 >= end)
+    }
+
     /// Adds `[start, end]`, merging with overlapping or adjacent ranges.
     pub fn insert(&mut self, start: Frame, end: Frame) {
         if start > end {

@@ -72,6 +72,10 @@ class LabelRowValueError(LabelRowError, ValueError):
     """A value is not acceptable (the reference raises a bare ``ValueError``)."""
 
 
+class LabelRowIndexError(LabelRowError, IndexError):
+    """A list is too short (the reference lets an ``IndexError`` escape)."""
+
+
 class LabelRowRuntimeError(LabelRowError, RuntimeError):
     """An argument of an unexpected type (the reference raises a bare ``RuntimeError``)."""
 
@@ -101,6 +105,7 @@ __all__ = [
     "ExceptionContext",
     "InvalidArgumentsError",
     "LabelRowError",
+    "LabelRowIndexError",
     "LabelRowKeyError",
     "LabelRowNotImplementedError",
     "LabelRowRuntimeError",

@@ -207,5 +207,16 @@ pub fn write_geometry<S: LabelSink>(g: &Geometry, s: &mut S) {
             nums(s, size);
             s.end_map();
         }
+        Geometry::Range { ranges, .. } => {
+            s.key(Key::Range);
+            crate::answers::write_ranges(ranges, s);
+        }
+        Geometry::Html { ranges } => {
+            s.key(Key::RangeHtml);
+            super::ranges::write_html_ranges(ranges, s);
+            s.key(Key::Range);
+            s.begin_list(0);
+            s.end_list();
+        }
     }
 }

@@ -5,6 +5,7 @@
 
 mod geometry;
 mod json;
+mod ranges;
 mod sink;
 mod value;
 
@@ -21,6 +22,7 @@ use crate::row::{DataType, DataUnit, RowStore};
 
 pub use geometry::write_geometry;
 pub use json::{export_json, JsonSink};
+pub use ranges::{is_html, write_html_ranges};
 pub use sink::{FastMap, Key, LabelSink, NullSink};
 pub use value::{value_of, ValueSink};
 
@@ -78,7 +80,7 @@ pub fn export_into<S: LabelSink>(row: &RowStore, opts: ExportOptions, s: &mut S)
     s.key(Key::IsShadowData);
     s.bool(row.media.is_shadow_data);
     s.key(Key::ObjectAnswers);
-    object_answers(row, opts, s);
+    object_answers(row, opts, s)?;
     s.key(Key::ClassificationAnswers);
     classification_answers(row, s);
     s.key(Key::ObjectActions);
@@ -94,11 +96,17 @@ pub fn export_into<S: LabelSink>(row: &RowStore, opts: ExportOptions, s: &mut S)
     Ok(())
 }
 
-fn object_answers<S: LabelSink>(row: &RowStore, opts: ExportOptions, s: &mut S) {
+fn object_answers<S: LabelSink>(row: &RowStore, opts: ExportOptions, s: &mut S) -> Result<()> {
+    let range_based = row.header.data_type.is_range_based();
+    let html = range_based && ranges::is_html(row);
     s.begin_map(row.object_count());
     for (_, cell) in row.objects() {
         let o = cell.lock();
         s.key_str(&o.hash);
+        if range_based {
+            ranges::write_range_object_answer(&o, opts, html, s)?;
+            continue;
+        }
         s.begin_map(3);
         s.key(Key::Classifications);
         o.static_answers.write(&o.onto, o.feature_node(), s);
@@ -111,6 +119,7 @@ fn object_answers<S: LabelSink>(row: &RowStore, opts: ExportOptions, s: &mut S) 
         s.end_map();
     }
     s.end_map();
+    Ok(())
 }
 
 fn object_actions<S: LabelSink>(row: &RowStore, s: &mut S) {
@@ -351,6 +360,10 @@ fn data_units<S: LabelSink>(row: &RowStore, s: &mut S) -> Result<()> {
     for i in slots {
         let (&frame, u) = units[i];
         s.key_str(&keys[i]);
+        if dt.is_range_based() {
+            ranges::write_range_unit(row, u, frame, s);
+            continue;
+        }
         s.begin_map(12);
         s.key(Key::DataHash);
         s.raw(&u.hash);

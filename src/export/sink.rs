@@ -125,6 +125,14 @@ keys! {
     Position = "position",
     Orientation = "orientation",
     Size = "size",
+    RangeHtml = "range_html",
+    Start = "start",
+    End = "end",
+    Xpath = "xpath",
+    AudioCodec = "audio_codec",
+    AudioSampleRate = "audio_sample_rate",
+    AudioBitDepth = "audio_bit_depth",
+    AudioNumChannels = "audio_num_channels",
 }
 
 /// Receives the label dict as a stream of events, depth first, in output order. A map entry is a `key*` call

@@ -27,6 +27,8 @@ pub(crate) struct GeometryKeys<'t> {
     skeleton: Option<Val<'t>>,
     bitmask: Option<Val<'t>>,
     cuboid: Option<Val<'t>>,
+    range: Option<Val<'t>>,
+    range_html: Option<Val<'t>>,
 }
 
 impl<'t> GeometryKeys<'t> {
@@ -47,6 +49,8 @@ impl<'t> GeometryKeys<'t> {
             "skeleton" => &mut self.skeleton,
             "bitmask" => &mut self.bitmask,
             "cuboid" => &mut self.cuboid,
+            "range" => &mut self.range,
+            "range_html" => &mut self.range_html,
             _ => return false,
         };
         *slot = Some(v);
@@ -314,6 +318,13 @@ pub fn parse_api_geometry(v: Val<'_>, path: &Path<'_>) -> Result<Geometry> {
         .as_map()
         .ok_or_else(|| LabelError::type_(format!("{path}: expected an object, got {}", v.kind())))?;
     let keys = GeometryKeys::of(m);
+    if let Some(shape) = keys
+        .shape
+        .and_then(Val::as_str)
+        .and_then(crate::geometry::RangeShape::parse)
+    {
+        return super::ranges::range_geometry(shape, keys.range, keys.range_html, path);
+    }
     let shape = match keys.shape {
         Some(s) => s.as_str().unwrap_or_default(),
         None => [

@@ -21,6 +21,7 @@ use crate::tree::{ListRef, MapRef, Path, Tree, Val};
 
 mod answers;
 pub(crate) mod geometry;
+mod ranges;
 mod recent;
 mod units;
 
@@ -286,10 +287,8 @@ impl Builder<'_, '_> {
         for (key, entry) in as_map(v, &all)?.iter() {
             let path = all.key(key);
             if dt.is_range_based() {
-                return Err(LabelError::not_implemented(format!(
-                    "{path}: objects of {} rows are not supported yet",
-                    dt.as_str()
-                )));
+                self.range_object_answer(entry, &path)?;
+                continue;
             }
             let hash = req_str(entry, "objectHash", &path)?;
             let Some(order) = self.row.object_order(hash) else {
@@ -312,9 +311,6 @@ impl Builder<'_, '_> {
                     }
                 }
             }
-            let onto = o.onto.clone();
-            let feature = o.feature;
-            let bound = self.row.frame_bound();
             // Image-group answers are applied once per image the object is on (as the reference reads them per
             // data unit); repeating is harmless for static answers but re-orders dynamic ones.
             let repeats = if dt == DataType::ImgGroup {
@@ -323,30 +319,46 @@ impl Builder<'_, '_> {
                 1
             };
             let cpath = path.field("classifications");
-            let list = as_list(answers, &cpath)?;
-            for (i, a) in std::iter::repeat_n(list, repeats).flat_map(|list| list.iter().enumerate()) {
-                let apath = cpath.index(i);
-                let attr = answer_attribute(&onto, &onto.objects[feature], a, &apath)?;
-                let Some(value) = answer_value(&onto, attr, a, &apath, AnswerOwner::Object)? else {
-                    continue;
+            let bound = self.row.frame_bound();
+            self.object_answer_list(&mut o, as_list(answers, &cpath)?, &cpath, repeats, bound)?;
+        }
+        Ok(())
+    }
+
+    /// Applies the `classifications` list of an `object_answers` entry to `o`, `repeats` times over; dynamic
+    /// answers are checked against `bound`.
+    fn object_answer_list(
+        &self,
+        o: &mut ObjectData,
+        list: ListRef<'_>,
+        cpath: &Path<'_>,
+        repeats: usize,
+        bound: Option<i64>,
+    ) -> Result<()> {
+        let onto = o.onto.clone();
+        let feature = o.feature;
+        for (i, a) in std::iter::repeat_n(list, repeats).flat_map(|list| list.iter().enumerate()) {
+            let apath = cpath.index(i);
+            let attr = answer_attribute(&onto, &onto.objects[feature], a, &apath)?;
+            let Some(value) = answer_value(&onto, attr, a, &apath, AnswerOwner::Object)? else {
+                continue;
+            };
+            if onto.attrs[attr].dynamic {
+                let ranges = answer_ranges(a, &apath, bound)?;
+                set_dynamic(o, attr, value, &ranges);
+            } else if let (crate::answers::AnswerValue::Checklist(new), Some(old)) =
+                (&value, o.static_answers.get(attr))
+            {
+                // A checklist split over several entries (as the editor writes it) is merged.
+                let mut merged = match &old.value {
+                    crate::answers::AnswerValue::Checklist(v) if i > 0 => v.clone(),
+                    _ => Vec::new(),
                 };
-                if onto.attrs[attr].dynamic {
-                    let ranges = answer_ranges(a, &apath, bound)?;
-                    set_dynamic(&mut o, attr, value, &ranges);
-                } else if let (crate::answers::AnswerValue::Checklist(new), Some(old)) =
-                    (&value, o.static_answers.get(attr))
-                {
-                    // A checklist split over several entries (as the editor writes it) is merged.
-                    let mut merged = match &old.value {
-                        crate::answers::AnswerValue::Checklist(v) if i > 0 => v.clone(),
-                        _ => Vec::new(),
-                    };
-                    merged.extend(new.iter().filter(|x| !merged.contains(x)).copied().collect::<Vec<_>>());
-                    o.static_answers
-                        .set(attr, crate::answers::AnswerValue::Checklist(merged), true);
-                } else {
-                    o.static_answers.set(attr, value, true);
-                }
+                merged.extend(new.iter().filter(|x| !merged.contains(x)).copied().collect::<Vec<_>>());
+                o.static_answers
+                    .set(attr, crate::answers::AnswerValue::Checklist(merged), true);
+            } else {
+                o.static_answers.set(attr, value, true);
             }
         }
         Ok(())

@@ -33,5 +33,8 @@ pub fn columns_to_py(py: Python<'_>, c: Columns) -> PyResult<Bound<'_, PyDict>> 
     d.set_item("polyline_vertices", matrix(py, c.polyline_vertices, 2)?)?;
     d.set_item("polyline_offsets", c.polyline_offsets.into_pyarray(py))?;
     d.set_item("polyline_rows", c.polyline_rows.into_pyarray(py))?;
+    d.set_item("range_starts", c.range_starts.into_pyarray(py))?;
+    d.set_item("range_ends", c.range_ends.into_pyarray(py))?;
+    d.set_item("range_rows", c.range_rows.into_pyarray(py))?;
     Ok(d)
 }

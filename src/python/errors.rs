@@ -16,6 +16,7 @@ fn class_name(kind: ErrorKind) -> &'static str {
         ErrorKind::Type => "LabelRowTypeError",
         ErrorKind::Value => "LabelRowValueError",
         ErrorKind::Runtime => "LabelRowRuntimeError",
+        ErrorKind::Index => "LabelRowIndexError",
         ErrorKind::NotImplemented => "LabelRowNotImplementedError",
         ErrorKind::Encord => "EncordException",
     }

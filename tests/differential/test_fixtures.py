@@ -23,8 +23,8 @@ pytest.importorskip("encord")
 
 from conftest import FIXTURES_DIR, jdump, mask_path, unified
 
-#: data types covered for now; the others (audio, plain_text, group, scene) come later.
-DATA_TYPES = {"video", "image", "img_group", "dicom", "nifti", "pdf"}
+#: data types covered for now; the others (group, scene) come later.
+DATA_TYPES = {"video", "image", "img_group", "dicom", "nifti", "pdf", "audio", "plain_text"}
 
 LIBS = ["encord", "labelrow"]
 

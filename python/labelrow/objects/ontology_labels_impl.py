@@ -14,6 +14,7 @@ from labelrow._util import date_fallback, from_epoch
 from labelrow.constants.enums import DataType
 from labelrow.exceptions import LabelRowError, LabelRowKeyError, WrongProjectTypeError
 from labelrow.objects import _medical
+from labelrow.objects._range_objects import check_html_file_type
 from labelrow.objects.classification_instance import ClassificationInstance, range_filter_pairs
 from labelrow.objects.frame_view import FrameLevelImageGroupData
 from labelrow.objects.frame_view import FrameView as _FrameView
@@ -369,21 +370,30 @@ class LabelRowV2:
             return self._metadata.height if self._store is None and self.data_type != DataType.IMG_GROUP else None
         return self._unit_field("height", self._metadata.height)
 
+    def _audio_field(self, key: str) -> Any:
+        """An audio property: from the metadata until labels are loaded, then from the audio row's data unit."""
+        if self._store is None:
+            return getattr(self._metadata, key)
+        if self.data_type != DataType.AUDIO:
+            return None
+        unit = self._first_unit()
+        return None if unit is None else unit.get(key)
+
     @property
     def audio_codec(self) -> str | None:
-        return self._metadata.audio_codec
+        return self._audio_field("audio_codec")
 
     @property
     def audio_sample_rate(self) -> int | None:
-        return self._metadata.audio_sample_rate
+        return self._audio_field("audio_sample_rate")
 
     @property
     def audio_bit_depth(self) -> int | None:
-        return self._metadata.audio_bit_depth
+        return self._audio_field("audio_bit_depth")
 
     @property
     def audio_num_channels(self) -> int | None:
-        return self._metadata.audio_num_channels
+        return self._audio_field("audio_num_channels")
 
     @property
     def backing_item_uuid(self) -> uuid.UUID | None:
@@ -485,6 +495,8 @@ class LabelRowV2:
         ]
 
     def get_frame_metadata(self, frame: int | str = 0) -> _FrameViewMetadata:
+        if self.data_type in (DataType.AUDIO, DataType.TIME_SERIES):
+            raise LabelRowError(f"This method is not supported for {self.data_type.value}.")
         for entry in self._images_data():
             if (isinstance(frame, str) and entry.image_hash == frame) or entry.index == frame:
                 return _FrameViewMetadata(entry)
@@ -554,6 +566,7 @@ class LabelRowV2:
             raise LabelRowError(f"This method is not supported for {self.data_type.value}.")
         store = self._require_labels()
         object_instance.is_valid()
+        check_html_file_type(self, object_instance)
         if object_instance._parent is not None:
             raise LabelRowError(
                 "The supplied ObjectInstance is already part of a LabelRowV2. You can only add a ObjectInstance to "
@@ -623,7 +636,8 @@ class LabelRowV2:
         else:
             self._stray_frames.pop(h, None)
         object_instance._parent = None
-        missing = sorted(frames - registered)
+        # The reference leaves the frame registry alone for range-shaped objects (they are on no frame grid).
+        missing = [] if object_instance.is_range_only() else sorted(frames - registered)
         if missing:
             raise LabelRowKeyError(f"frame {missing[0]} of object {h} is not registered on the row")
 
@@ -802,5 +816,34 @@ def _detached_units(media: Any) -> tuple[dict[str, Any], DataType, dict[str, Any
     if isinstance(media, orm_storage.CustomerProvidedPdfMetadata):
         return _medical.pdf_units(media)
     if isinstance(media, orm_storage.CustomerProvidedAudioMetadata | orm_storage.CustomerProvidedTextMetadata):
-        raise LabelRowError(f"{type(media).__name__} rows are not supported by labelrow yet.")
+        return _detached_range_unit(media, base, sizes, audio)
     raise LabelRowError(f"Unsupported media metadata type: {type(media)}")
+
+
+def _detached_range_unit(
+    media: Any, base: dict[str, Any], sizes: dict[str, Any], audio: dict[str, Any]
+) -> tuple[dict[str, Any], DataType, dict[str, Any]]:
+    """`_detached_units` for audio (one frame per sample) and text (one frame) media."""
+    unit: dict[str, Any] = {**base, "data_type": media.mime_type, "data_sequence": 0}
+    if isinstance(media, orm_storage.CustomerProvidedAudioMetadata):
+        audio = {
+            "audio_sample_rate": media.sample_rate,
+            "audio_codec": media.codec,
+            "audio_bit_depth": media.bit_depth,
+            "audio_num_channels": media.num_channels,
+        }
+        unit.update({k: audio[k] for k in _AUDIO_UNIT_KEYS})
+        fields: dict[str, Any] = {
+            "frames_per_second": float(media.sample_rate),
+            "number_of_frames": math.ceil(media.duration * media.sample_rate),
+            "duration": media.duration,
+        }
+        data_type = DataType.AUDIO
+    else:
+        fields = {"frames_per_second": None, "number_of_frames": 1, "duration": None}
+        data_type = DataType.PLAIN_TEXT
+    unit["labels"] = {}
+    return {_ZERO_UUID: unit}, data_type, {**fields, **sizes, **audio, "file_type": media.mime_type}
+
+
+_AUDIO_UNIT_KEYS = ("audio_codec", "audio_sample_rate", "audio_bit_depth", "audio_num_channels")

@@ -12,6 +12,7 @@ from labelrow import _core
 from labelrow._util import compiled_for_element, short_uuid_str, to_epoch
 from labelrow.constants.enums import DATA_TYPES_WITH_UNKNOWN_LAST_FRAME
 from labelrow.exceptions import LabelRowError, LabelRowKeyError
+from labelrow.objects import _range_objects
 from labelrow.objects._attribute_tree import (
     answers_equal,
     canonical_checklist,
@@ -25,7 +26,6 @@ from labelrow.objects._meta import MetaProperty
 from labelrow.objects.attributes import Attribute, ChecklistAttribute
 from labelrow.objects.coordinates import (
     ACCEPTABLE_COORDINATES_FOR_ONTOLOGY_ITEMS,
-    NON_GEOMETRIC_COORDINATES,
     BoundingBoxCoordinates,
     CircleCoordinates,
     Coordinates,
@@ -45,6 +45,7 @@ from labelrow.objects.frames import (
 )
 
 if TYPE_CHECKING:
+    from labelrow.objects.html_node import HtmlRanges
     from labelrow.objects.ontology_labels_impl import LabelRowV2
     from labelrow.objects.ontology_object import Object
     from labelrow.objects.skeleton_template import SkeletonTemplate
@@ -112,11 +113,7 @@ class ObjectInstance:
         self._cell.object_number = value
 
     def is_range_only(self) -> bool:
-        return str(getattr(self._ontology_object.shape, "value", self._ontology_object.shape)) in {
-            "audio",
-            "time_range",
-            "text",
-        }
+        return _range_objects.shape_name(self) in _range_objects.RANGE_SHAPES
 
     def is_assigned_to_label_row(self) -> LabelRowV2 | None:
         return self._parent
@@ -164,11 +161,19 @@ class ObjectInstance:
         is_deleted: bool | None = None,
         event_kind: Any = None,
     ) -> None:
-        """Places the object on `frames` with `coordinates` (and metadata)."""
+        """Places the object on `frames` with `coordinates` (and metadata).
+
+        A range-shaped object (audio, text, time range) takes range coordinates on frame 0 only, and they replace
+        its ranges.
+        """
+        range_only = self.is_range_only()
+        if range_only:
+            _range_objects.check_range_call(coordinates, frames)
         parent = self._parent
         store = None if parent is None else parent._store
         if (
-            is_deleted is None
+            not range_only
+            and is_deleted is None
             and (parent is None or store is not None)
             and self._cell.set_for_frames_fast(
                 coordinates,
@@ -184,12 +189,14 @@ class ObjectInstance:
             )
         ):
             return
-        if self.is_range_only() or type(coordinates) in NON_GEOMETRIC_COORDINATES:
-            raise LabelRowError("Range-based objects and coordinates are not supported yet by labelrow.")
-        frame_list = frames_class_to_frames_list(frames)
-        if not frame_list:  # e.g. a reversed Range: nothing to check or set, as in the reference
-            return
-        geometry = _geometry_or_error(self, coordinates)
+        if range_only:
+            frame_list = [0]
+            geometry = _range_objects.range_geometry(self, coordinates, overwrite)
+        else:
+            frame_list = frames_class_to_frames_list(frames)
+            if not frame_list:  # e.g. a reversed Range: nothing to check or set, as in the reference
+                return
+            geometry = _geometry_or_error(self, coordinates)
         meta: dict[str, Any] = {
             "created_at": to_epoch(created_at),
             "created_by": created_by,
@@ -244,7 +251,7 @@ class ObjectInstance:
         kind = str(getattr(self._ontology_object.shape, "value", self._ontology_object.shape))
         if isinstance(coordinates, (list, tuple)):
             if self.is_range_only():
-                raise LabelRowError("Range-based objects and coordinates are not supported yet by labelrow.")
+                raise LabelRowError("Range-based objects take one set of ranges: use `set_for_frames(..., frames=0)`.")
             acceptable = set(ACCEPTABLE_COORDINATES_FOR_ONTOLOGY_ITEMS.get(self._ontology_object.shape, []))
             for c in coordinates:
                 if type(c) not in acceptable:
@@ -280,6 +287,11 @@ class ObjectInstance:
             self._cell.set_frames_bulk(*args, **options, bound=self._bound(), fallback=frame_geometry)
 
     def get_annotation(self, frame: int | str = 0) -> Annotation:
+        if frame != 0 and self.is_range_only():
+            raise LabelRowError(
+                'This annotation data for this object instance is stored on only one "frame". '
+                "Use `get_annotation(0)` to get the frame data of the first frame."
+            )
         if isinstance(frame, str):
             if self._parent is None:
                 raise LabelRowError("Cannot get an annotation by image hash for an object not on a label row.")
@@ -293,17 +305,29 @@ class ObjectInstance:
         return set(self._cell.frames())
 
     def get_ranges(self) -> Ranges:
+        if self.is_range_only():
+            return _range_objects.range_list(self) or []
         return [Range(s, e) for s, e in self._cell.frame_ranges()]
 
     @property
-    def range_list(self) -> Ranges:
-        raise LabelRowError("No ranges available for this object instance: it is not a range-based object.")
+    def range_list(self) -> Ranges | None:
+        if not self.is_range_only():
+            raise LabelRowError(
+                "No ranges available for this object instance. Please ensure the object instance was created with "
+                "a range-based shape (audio, text or time range)."
+            )
+        return _range_objects.range_list(self)
 
     @property
-    def range_html(self) -> None:
-        return None
+    def range_html(self) -> HtmlRanges | None:
+        return _range_objects.range_html(self)
 
     def remove_from_frames(self, frames: Frames) -> None:
+        if frames != 0 and self.is_range_only():
+            raise LabelRowError(
+                "For objects with a non-geometric shape (e.g. text and audio), there is only one frame. "
+                "Please ensure `remove_from_frames` is called with `frames=0`."
+            )
         frame_list = frames_class_to_frames_list(frames)
         order = self._row_order()
         if order is not None and self._parent is not None:
