@@ -15,6 +15,7 @@ pub mod parse;
 pub mod ranges;
 pub mod rle;
 pub mod row;
+pub mod spaces;
 pub mod tree;
 
 #[cfg(feature = "python")]

@@ -130,6 +130,8 @@ pub struct RowStore {
     /// Per ontology classification: the frames claimed by its instances (the overlap rule's registry).
     claimed: HashMap<String, RangeSet>,
     next_order: u64,
+    /// Spaces of data-group rows (declared by the row metadata), each holding its own placements.
+    pub spaces: crate::spaces::Spaces,
 }
 
 fn insert_sorted(v: &mut Vec<u64>, order: u64) {
@@ -158,6 +160,7 @@ impl RowStore {
             classification_by_hash: HashMap::new(),
             claimed: HashMap::new(),
             next_order: 0,
+            spaces: crate::spaces::Spaces::default(),
         }
     }
 
@@ -169,6 +172,7 @@ impl RowStore {
         self.classifications.clear();
         self.classification_by_hash.clear();
         self.claimed.clear();
+        self.spaces.clear_labels();
     }
 
     /// The bound frames are checked against when an instance is attached to this row.

@@ -6,6 +6,7 @@
 mod geometry;
 mod json;
 mod sink;
+mod spaces;
 mod value;
 
 use std::borrow::Cow;
@@ -88,8 +89,7 @@ pub fn export_into<S: LabelSink>(row: &RowStore, opts: ExportOptions, s: &mut S)
     s.key(Key::DataUnits);
     data_units(row, s)?;
     s.key(Key::Spaces);
-    s.begin_map(0);
-    s.end_map();
+    spaces::write_spaces(row, s)?;
     s.end_map();
     Ok(())
 }
@@ -110,6 +110,7 @@ fn object_answers<S: LabelSink>(row: &RowStore, opts: ExportOptions, s: &mut S) 
         }
         s.end_map();
     }
+    spaces::object_answers(row, opts, s);
     s.end_map();
 }
 
@@ -128,13 +129,22 @@ fn object_actions<S: LabelSink>(row: &RowStore, s: &mut S) {
         s.sym(&o.hash);
         s.end_map();
     }
+    spaces::object_actions(row, s);
     s.end_map();
 }
 
 fn classification_answers<S: LabelSink>(row: &RowStore, s: &mut S) {
+    let mut placed = spaces::classification_placements(row);
     s.begin_map(0);
     for (_, cell) in row.classifications() {
         let c = cell.lock();
+        if let Some(p) = placed.shift_remove(&c.hash) {
+            // The placements may share this cell: it is unlocked before they are read.
+            let root = c.clone();
+            drop(c);
+            spaces::write_classification_entry(&root.hash, &p, Some(&root), s);
+            continue;
+        }
         let node = c.feature_node();
         s.key_str(&c.hash);
         s.begin_map(11);
@@ -151,6 +161,9 @@ fn classification_answers<S: LabelSink>(row: &RowStore, s: &mut S) {
         crate::answers::write_ranges(&c.ranges, s);
         write_instance_meta(&c.meta, s);
         s.end_map();
+    }
+    for (hash, p) in &placed {
+        spaces::write_classification_entry(hash, p, None, s);
     }
     s.end_map();
 }
@@ -272,7 +285,7 @@ fn label_blob<S: LabelSink>(row: &RowStore, frame: Frame, unit: &DataUnit, s: &m
 
 /// The `labels` value of the unit at position `i`.
 fn unit_labels<S: LabelSink>(row: &RowStore, i: usize, frame: Frame, unit: &DataUnit, s: &mut S) -> Result<()> {
-    if row.header.data_type.single_frame_units() {
+    if row.header.data_type.single_frame_units() || row.header.data_type == DataType::Group {
         return label_blob(row, frame, unit, s);
     }
     if i > 0 {
@@ -334,7 +347,9 @@ fn data_units<S: LabelSink>(row: &RowStore, s: &mut S) -> Result<()> {
         s.raw(&u.hash);
         s.key(Key::DataTitle);
         s.raw(&u.title);
-        if dt != DataType::Dicom {
+        // A group's unit is a bare container: its media fields live on its spaces.
+        let group = dt == DataType::Group;
+        if dt != DataType::Dicom && !group {
             s.key(Key::DataLink);
             match &u.link {
                 Some(l) => s.raw(l),
@@ -349,17 +364,19 @@ fn data_units<S: LabelSink>(row: &RowStore, s: &mut S) -> Result<()> {
         } else {
             s.int(frame);
         }
-        s.key(Key::Width);
-        s.raw(&u.width);
-        s.key(Key::Height);
-        s.raw(&u.height);
+        if !group {
+            s.key(Key::Width);
+            s.raw(&u.width);
+            s.key(Key::Height);
+            s.raw(&u.height);
+        }
         s.key(Key::Labels);
         unit_labels(row, i, frame, u, s)?;
-        if !row.media.duration.is_null() {
+        if !row.media.duration.is_null() && !group {
             s.key(Key::DataDuration);
             s.raw(&row.media.duration);
         }
-        if !row.media.fps.is_null() {
+        if !row.media.fps.is_null() && !group {
             s.key(Key::DataFps);
             s.raw(&row.media.fps);
         }

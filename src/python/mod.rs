@@ -14,6 +14,7 @@ mod errors;
 mod objects;
 mod ontology;
 mod row;
+mod spaces;
 mod tree;
 #[cfg(not(any(Py_GIL_DISABLED, Py_LIMITED_API, PyPy, GraalPy)))]
 mod walk;

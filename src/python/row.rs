@@ -15,14 +15,23 @@ use super::tree::tree_from_py;
 use crate::error::LabelError;
 use crate::export::{export_json, ExportOptions};
 use crate::instance::{Geometries, MetaUpdate, ObjectCell};
-use crate::parse::{parse_tree, ParseContext};
+use crate::parse::{parse_tree_with_spaces, ParseContext};
 use crate::ranges::Frame;
 use crate::row::{DataType, MediaInfo, RowStore};
+use crate::spaces::SpaceDef;
 use crate::tree::Tree;
 
 #[pyclass(name = "Row", module = "labelrow._core", frozen)]
 pub struct PyRow {
     inner: Mutex<RowStore>,
+}
+
+/// The spaces the row metadata declares (`media["spaces"]`).
+fn spaces_arg(py: Python<'_>, media: &Bound<'_, PyDict>) -> PyResult<Vec<std::sync::Arc<SpaceDef>>> {
+    match media.get_item("spaces")? {
+        None => Ok(Vec::new()),
+        Some(v) => SpaceDef::all_from_metadata(&to_value(&v)?).py_err(py),
+    }
 }
 
 fn media_arg(py: Python<'_>, media: &Bound<'_, PyDict>) -> PyResult<MediaInfo> {
@@ -49,6 +58,7 @@ fn parse_detached(
     tree: &Tree<'_>,
     ontology: &PyOntology,
     media: MediaInfo,
+    spaces: &[std::sync::Arc<SpaceDef>],
     date_fallback: &Bound<'_, PyAny>,
 ) -> PyResult<RowStore> {
     let onto = ontology.inner.clone();
@@ -65,7 +75,7 @@ fn parse_detached(
             now,
             date_fallback: &note,
         };
-        (parse_tree(tree.root(), &ctx), unparsed.get())
+        (parse_tree_with_spaces(tree.root(), &ctx, spaces), unparsed.get())
     });
     match first {
         Ok(row) => Ok(row),
@@ -77,7 +87,7 @@ fn parse_detached(
                 now,
                 date_fallback: &fallback,
             };
-            parse_tree(tree.root(), &ctx).py_err(py)
+            parse_tree_with_spaces(tree.root(), &ctx, spaces).py_err(py)
         }
         Err(e) => Err(label_error(py, &e)),
     }
@@ -118,7 +128,14 @@ impl PyRow {
         date_fallback: &Bound<'_, PyAny>,
     ) -> PyResult<Self> {
         let tree = tree_from_py(label_row)?;
-        let row = parse_detached(py, &tree, ontology, media_arg(py, media)?, date_fallback)?;
+        let row = parse_detached(
+            py,
+            &tree,
+            ontology,
+            media_arg(py, media)?,
+            &spaces_arg(py, media)?,
+            date_fallback,
+        )?;
         Ok(Self { inner: Mutex::new(row) })
     }
 
@@ -147,7 +164,14 @@ impl PyRow {
         let tree = py
             .detach(|| crate::tree::json::parse(bytes))
             .map_err(|e| label_error(py, &LabelError::value(format!("invalid label row JSON: {e}"))))?;
-        let row = parse_detached(py, &tree, ontology, media_arg(py, media)?, date_fallback)?;
+        let row = parse_detached(
+            py,
+            &tree,
+            ontology,
+            media_arg(py, media)?,
+            &spaces_arg(py, media)?,
+            date_fallback,
+        )?;
         Ok(Self { inner: Mutex::new(row) })
     }
 
@@ -472,5 +496,134 @@ impl PyRow {
 
     fn classification_orders(&self) -> Vec<u64> {
         self.inner.lock().classifications().map(|(o, _)| o).collect()
+    }
+
+    // ---- spaces (see `super::spaces`) -------------------------------------------------------------------------
+
+    fn space_objects(&self, py: Python<'_>, space_id: &str) -> PyResult<Vec<PyObjectCell>> {
+        super::spaces::objects(&self.inner.lock(), space_id).py_err(py)
+    }
+
+    fn space_classifications(&self, py: Python<'_>, space_id: &str) -> PyResult<Vec<PyClassificationCell>> {
+        super::spaces::classifications(&self.inner.lock(), space_id).py_err(py)
+    }
+
+    #[pyo3(signature = (space_id, cell, frames, geometry, meta, on_overlap))]
+    #[allow(clippy::too_many_arguments)]
+    fn space_put_object(
+        &self,
+        py: Python<'_>,
+        space_id: &str,
+        cell: &PyObjectCell,
+        frames: Vec<Frame>,
+        geometry: &Bound<'_, PyAny>,
+        meta: MetaArgs<'_>,
+        on_overlap: Option<&str>,
+    ) -> PyResult<()> {
+        let g = geometry_arg(geometry)?;
+        let update = meta.into_update()?;
+        let overlap = super::spaces::overlap_arg(on_overlap).py_err(py)?;
+        let mut r = self.inner.lock();
+        let space = r.spaces.get_mut(space_id).py_err(py)?;
+        space
+            .put_object(&cell.cell, &frames, &g, &update, overlap, now_secs())
+            .py_err(py)
+    }
+
+    #[pyo3(signature = (space_id, object_hash, frames=None))]
+    fn space_remove_object(
+        &self,
+        py: Python<'_>,
+        space_id: &str,
+        object_hash: &str,
+        frames: Option<Vec<Frame>>,
+    ) -> PyResult<Option<PyObjectCell>> {
+        let mut r = self.inner.lock();
+        let space = r.spaces.get_mut(space_id).py_err(py)?;
+        let cell = space.remove_object(object_hash, frames.as_deref()).py_err(py)?;
+        Ok(cell.map(|cell| PyObjectCell { cell }))
+    }
+
+    #[pyo3(signature = (space_id, cell, frames, meta, on_overlap))]
+    fn space_put_classification(
+        &self,
+        py: Python<'_>,
+        space_id: &str,
+        cell: &PyClassificationCell,
+        frames: Option<Vec<Frame>>,
+        meta: MetaArgs<'_>,
+        on_overlap: Option<&str>,
+    ) -> PyResult<()> {
+        let update = meta.into_update()?;
+        let overlap = super::spaces::overlap_arg(on_overlap).py_err(py)?;
+        let mut r = self.inner.lock();
+        let space = r.spaces.get_mut(space_id).py_err(py)?;
+        space
+            .put_classification(&cell.cell, frames.as_deref(), &update, overlap, now_secs())
+            .py_err(py)
+    }
+
+    #[pyo3(signature = (space_id, classification_hash, frames=None))]
+    fn space_remove_classification(
+        &self,
+        py: Python<'_>,
+        space_id: &str,
+        classification_hash: &str,
+        frames: Option<Vec<Frame>>,
+    ) -> PyResult<Option<PyClassificationCell>> {
+        let mut r = self.inner.lock();
+        let space = r.spaces.get_mut(space_id).py_err(py)?;
+        let cell = space
+            .remove_classification(classification_hash, frames.as_deref())
+            .py_err(py)?;
+        Ok(cell.map(|cell| PyClassificationCell { cell }))
+    }
+
+    /// `(frame, object hash)` of every object annotation on a space, frames ascending.
+    fn space_object_annotations(&self, py: Python<'_>, space_id: &str) -> PyResult<Vec<(Frame, String)>> {
+        Ok(super::spaces::space(&self.inner.lock(), space_id)
+            .py_err(py)?
+            .object_annotations())
+    }
+
+    /// `(frame or None, classification hash)` of every classification placement on a space.
+    fn space_classification_annotations(
+        &self,
+        py: Python<'_>,
+        space_id: &str,
+    ) -> PyResult<Vec<(Option<Frame>, String)>> {
+        Ok(super::spaces::space(&self.inner.lock(), space_id)
+            .py_err(py)?
+            .classification_annotations())
+    }
+
+    /// Frames an object is annotated on in a space.
+    fn space_object_frames(&self, py: Python<'_>, space_id: &str, object_hash: &str) -> PyResult<Vec<Frame>> {
+        Ok(super::spaces::space(&self.inner.lock(), space_id)
+            .py_err(py)?
+            .object_frames(object_hash))
+    }
+
+    /// `(entry, metadata tuple)` of an object annotation on a space, or None.
+    fn space_annotation<'py>(
+        &self,
+        py: Python<'py>,
+        space_id: &str,
+        object_hash: &str,
+        frame: Frame,
+    ) -> PyResult<Option<Bound<'py, pyo3::types::PyTuple>>> {
+        super::spaces::annotation(py, &self.inner.lock(), space_id, object_hash, frame)
+    }
+
+    /// Metadata tuple of a classification placement (`frame` None: the whole-space one), or None.
+    #[pyo3(signature = (space_id, classification_hash, frame=None))]
+    fn space_classification_meta<'py>(
+        &self,
+        py: Python<'py>,
+        space_id: &str,
+        classification_hash: &str,
+        frame: Option<Frame>,
+    ) -> PyResult<Option<Bound<'py, pyo3::types::PyTuple>>> {
+        super::spaces::classification_meta(py, &self.inner.lock(), space_id, classification_hash, frame)
     }
 }

@@ -23,8 +23,8 @@ pytest.importorskip("encord")
 
 from conftest import FIXTURES_DIR, jdump, mask_path, unified
 
-#: data types covered for now; the others (audio, plain_text, dicom, group, scene) come later.
-DATA_TYPES = {"video", "image", "img_group"}
+#: data types covered for now; the others (audio, plain_text, dicom, scene) come later.
+DATA_TYPES = {"video", "image", "img_group", "group"}
 
 LIBS = ["encord", "labelrow"]
 
