@@ -201,8 +201,10 @@ pub struct SpaceLabels {
     pub classifications: IndexMap<String, SpaceClassification>,
     pub class_frames: BTreeMap<Frame, IndexMap<String, AnnotationMeta>>,
     /// Per ontology classification: frames claimed by frame placements / the hash of its global placement.
-    pub claimed: HashMap<usize, RangeSet>,
-    pub global_by_feature: HashMap<usize, String>,
+    /// Keyed by feature hash: instances made outside the row carry their own compiled ontology, so feature
+    /// indices of different cells are not comparable.
+    pub claimed: HashMap<String, RangeSet>,
+    pub global_by_feature: HashMap<String, String>,
 }
 
 #[derive(Debug, Clone)]

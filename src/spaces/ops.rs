@@ -196,7 +196,7 @@ impl Space {
         Self::check_no_frames(cell)?;
         let (hash, feature, global) = {
             let c = cell.lock();
-            (c.hash.clone(), c.feature, c.is_global())
+            (c.hash.clone(), c.feature_node().hash.clone(), c.is_global())
         };
         if let Some(other) = self.labels.classifications.get(&hash) {
             if !std::sync::Arc::ptr_eq(&other.cell, cell) {
@@ -212,7 +212,7 @@ impl Space {
                     "For global classifications, do not specify the frames when calling this method.",
                 ));
             }
-            return self.put_global_inner(cell, &hash, feature, update, overlap, now);
+            return self.put_global_inner(cell, &hash, &feature, update, overlap, now);
         }
         if !self.def.kind.is_multi_frame() {
             return Err(unsupported(self));
@@ -239,15 +239,17 @@ impl Space {
                     )))
                 }
                 Overlap::Replace => {
-                    let holders: Vec<String> = self
+                    // As the reference: the conflicting frames are taken from the last instance of the same
+                    // ontology classification on this space (which may be this very instance).
+                    let holder = self
                         .labels
                         .classifications
                         .iter()
-                        .filter(|(h, c)| c.global.is_none() && c.cell.lock().feature == feature && **h != hash)
-                        .map(|(h, _)| h.clone())
-                        .collect();
-                    let conflict_frames: Vec<Frame> = conflict.iter_frames().collect();
-                    for h in holders {
+                        .rev()
+                        .find(|(_, c)| c.cell.lock().feature_node().hash == feature)
+                        .map(|(h, _)| h.clone());
+                    if let Some(h) = holder {
+                        let conflict_frames: Vec<Frame> = conflict.iter_frames().collect();
                         self.remove_classification_frames(&h, &conflict_frames);
                     }
                 }
@@ -288,26 +290,25 @@ impl Space {
     ) -> Result<()> {
         let (hash, feature) = {
             let c = cell.lock();
-            (c.hash.clone(), c.feature)
+            (c.hash.clone(), c.feature_node().hash.clone())
         };
-        self.put_global_inner(cell, &hash, feature, update, overlap, now)
+        self.put_global_inner(cell, &hash, &feature, update, overlap, now)
     }
 
     fn put_global_inner(
         &mut self,
         cell: &ClassificationCell,
         hash: &str,
-        feature: usize,
+        feature: &str,
         update: &MetaUpdate,
         overlap: Overlap,
         now: i64,
     ) -> Result<()> {
-        if let Some(existing) = self.labels.global_by_feature.get(&feature).cloned() {
+        if let Some(existing) = self.labels.global_by_feature.get(feature).cloned() {
             match overlap {
                 Overlap::Error => {
-                    let fh = cell.lock().feature_node().hash.clone();
                     return Err(LabelError::label_row(format!(
-                        "The classification with feature hash '{fh}' already exists globally. Set 'on_overlap' \
+                        "The classification with feature hash '{feature}' already exists globally. Set 'on_overlap' \
                          parameter to 'replace' to overwrite."
                     )));
                 }
@@ -333,7 +334,9 @@ impl Space {
                 );
             }
         }
-        self.labels.global_by_feature.insert(feature, hash.to_owned());
+        self.labels
+            .global_by_feature
+            .insert(feature.to_owned(), hash.to_owned());
         Ok(())
     }
 
@@ -353,7 +356,7 @@ impl Space {
         let Some(c) = self.labels.classifications.get_mut(hash) else {
             return;
         };
-        let feature = c.cell.lock().feature;
+        let feature = c.cell.lock().feature_node().hash.clone();
         if let Some(claimed) = self.labels.claimed.get_mut(&feature) {
             claimed.remove_set(&removed);
         }
@@ -384,7 +387,7 @@ impl Space {
                 let all: Vec<Frame> = c.ranges.iter_frames().collect();
                 self.remove_classification_frames(hash, &all);
                 if let Some(c) = self.labels.classifications.shift_remove(hash) {
-                    let feature = c.cell.lock().feature;
+                    let feature = c.cell.lock().feature_node().hash.clone();
                     if self.labels.global_by_feature.get(&feature).is_some_and(|h| h == hash) {
                         self.labels.global_by_feature.remove(&feature);
                     }
