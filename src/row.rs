@@ -112,6 +112,8 @@ pub struct DataUnit {
     pub width: Value,
     pub height: Value,
     pub audio: Option<[Value; 4]>,
+    /// A data group's `metadata` (its children), as read: the row's `metadata` property.
+    pub metadata: Option<Value>,
 }
 
 /// The whole label row.

@@ -73,6 +73,11 @@ impl<'t> Builder<'_, '_, 't> {
                 width: get("width").map_or(Value::from(0), Val::to_value),
                 height: get("height").map_or(Value::from(0), Val::to_value),
                 audio,
+                metadata: if dt == DataType::Group {
+                    get("metadata").filter(|m| !m.is_null()).map(Val::to_value)
+                } else {
+                    None
+                },
             };
             self.row.units.insert(frame, du);
             let Some(labels) = get("labels") else { continue };

@@ -236,6 +236,9 @@ impl PyRow {
             d.set_item("data_type", to_py(py, &u.mime)?)?;
             d.set_item("width", to_py(py, &u.width)?)?;
             d.set_item("height", to_py(py, &u.height)?)?;
+            if let Some(m) = &u.metadata {
+                d.set_item("metadata", to_py(py, m)?)?;
+            }
             if let Some(a) = &u.audio {
                 for (k, v) in [
                     "audio_codec",

@@ -276,3 +276,19 @@ def test_one_instance_per_space_object() -> None:
     again = row.get_space(id="video-1-uuid", type_="video").get_object_instances()
     assert again == row.get_space(id="video-1-uuid", type_="video").get_object_instances()
     assert again[0] is row.get_space(id="video-2-uuid", type_="video").get_object_instances()[0]
+
+
+@pytest.mark.parametrize("children", [None, [{"data_hash": "d1", "label_hash": None, "name": "a", "layout_key": "k"}]])
+def test_group_metadata(children) -> None:
+    """`metadata` of a group row is its data unit's `DataGroupMetadata` (None without one), as in the reference."""
+    out = []
+    for lib_name in LIBS:
+        lib, row, _ = _row(lib_name, VID)
+        d = json.loads((FIXTURES_DIR / f"{VID}.labels.json").read_text())
+        if children is not None:
+            next(iter(d["data_units"].values()))["metadata"] = {"children": children}
+        row.from_labels_dict(d)
+        m = row.metadata
+        out.append(None if m is None else (type(m).__name__, [c.model_dump() for c in m.children_]))
+        assert "metadata" not in next(iter(row.to_encord_dict()["data_units"].values()))
+    assert out[0] == out[1]

@@ -19,6 +19,7 @@ from labelrow.objects.frame_view import FrameView as _FrameView
 from labelrow.objects.frame_view import FrameViewMetadata as _FrameViewMetadata
 from labelrow.objects.frame_view import LabelRowReadOnlyDataImagesDataEntry as _ImagesDataEntry
 from labelrow.objects.frames import Frames, frames_class_to_frames_list, frames_to_ranges
+from labelrow.objects.metadata import DataGroupMetadata
 from labelrow.objects.ontology_element import _walk
 from labelrow.objects.ontology_object_instance import ObjectInstance
 from labelrow.objects.ontology_structure import OntologyStructure, as_structure
@@ -429,9 +430,13 @@ class LabelRowV2(RowSpacesMixin):
         return self._metadata.last_actioned_by_user_email
 
     @property
-    def metadata(self) -> None:
+    def metadata(self) -> DataGroupMetadata | None:
+        """A data group's members (`DataGroupMetadata`) when its data unit has them; `None` otherwise."""
         self._require_labels()
-        return None
+        unit = self._first_unit() if self.data_type == DataType.GROUP else None
+        if unit is None or unit.get("metadata") is None:
+            return None
+        return DataGroupMetadata.from_dict(unit["metadata"])
 
     # ---- frames -----------------------------------------------------------------------------------------------
 
