@@ -629,4 +629,44 @@ impl PyRow {
     ) -> PyResult<Option<Bound<'py, pyo3::types::PyTuple>>> {
         super::spaces::classification_meta(py, &self.inner.lock(), space_id, classification_hash, frame)
     }
+
+    fn space_set_object_meta(
+        &self,
+        space_id: &str,
+        object_hash: &str,
+        frame: Frame,
+        name: &str,
+        value: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        super::spaces::set_object_meta(&mut self.inner.lock(), space_id, object_hash, frame, name, value)
+    }
+
+    fn space_set_object_geometry(
+        &self,
+        space_id: &str,
+        object_hash: &str,
+        frame: Frame,
+        geometry: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        super::spaces::set_object_geometry(&mut self.inner.lock(), space_id, object_hash, frame, geometry)
+    }
+
+    #[pyo3(signature = (space_id, classification_hash, frame, name, value))]
+    fn space_set_classification_meta(
+        &self,
+        space_id: &str,
+        classification_hash: &str,
+        frame: Option<Frame>,
+        name: &str,
+        value: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        super::spaces::set_classification_meta(
+            &mut self.inner.lock(),
+            space_id,
+            classification_hash,
+            frame,
+            name,
+            value,
+        )
+    }
 }

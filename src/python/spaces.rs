@@ -81,3 +81,70 @@ pub fn classification_meta<'py>(
     };
     meta.map(|m| meta_tuple(py, m)).transpose()
 }
+
+fn not_on_frame() -> LabelError {
+    LabelError::label_row(
+        "Trying to use an ObjectInstance.FrameAnnotation for a VideoObjectInstance that is not on the frame",
+    )
+}
+
+/// Sets one metadata field of an object annotation on a space.
+pub fn set_object_meta(
+    row: &mut RowStore,
+    id: &str,
+    hash: &str,
+    frame: Frame,
+    name: &str,
+    value: &Bound<'_, PyAny>,
+) -> PyResult<()> {
+    let py = value.py();
+    let space = row.spaces.get_mut(id).py_err(py)?;
+    let a = space.annotation_mut(hash, frame).ok_or_else(not_on_frame).py_err(py)?;
+    super::objects::set_meta(&mut a.meta, name, value)
+}
+
+/// Replaces the coordinates of an object annotation on a space, keeping its metadata.
+pub fn set_object_geometry(
+    row: &mut RowStore,
+    id: &str,
+    hash: &str,
+    frame: Frame,
+    geometry: &Bound<'_, PyAny>,
+) -> PyResult<()> {
+    let py = geometry.py();
+    let g = super::objects::geometry_arg(geometry)?;
+    let space = row.spaces.get_mut(id).py_err(py)?;
+    let cell = space
+        .labels
+        .objects
+        .get(hash)
+        .cloned()
+        .ok_or_else(not_on_frame)
+        .py_err(py)?;
+    cell.lock().check_shape(&g).py_err(py)?;
+    let a = space.annotation_mut(hash, frame).ok_or_else(not_on_frame).py_err(py)?;
+    a.geometry = g;
+    Ok(())
+}
+
+/// Sets one metadata field of a classification placement (`frame` None: the whole-space one).
+pub fn set_classification_meta(
+    row: &mut RowStore,
+    id: &str,
+    hash: &str,
+    frame: Option<Frame>,
+    name: &str,
+    value: &Bound<'_, PyAny>,
+) -> PyResult<()> {
+    let py = value.py();
+    let space = row.spaces.get_mut(id).py_err(py)?;
+    let labels = &mut space.labels;
+    let meta = match frame {
+        None => labels.classifications.get_mut(hash).and_then(|c| c.global.as_mut()),
+        Some(f) => labels.class_frames.get_mut(&f).and_then(|m| m.get_mut(hash)),
+    };
+    let meta = meta
+        .ok_or_else(|| LabelError::label_row(format!("Classification {hash} is not placed there on space {id}.")))
+        .py_err(py)?;
+    super::objects::set_meta(meta, name, value)
+}

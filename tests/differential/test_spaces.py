@@ -19,7 +19,7 @@ from conftest import FIXTURES_DIR
 if not FIXTURES_DIR.exists():
     pytestmark = pytest.mark.skip(reason=f"fixture directory {FIXTURES_DIR} does not exist")
 
-N_SEEDS = int(os.environ.get("LABELROW_SPACES_SEEDS", "40"))
+N_SEEDS = int(os.environ.get("LABELROW_SPACES_SEEDS", "100"))
 LIBS = ["encord", "labelrow"]
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -283,7 +283,7 @@ def test_group_metadata(children) -> None:
     """`metadata` of a group row is its data unit's `DataGroupMetadata` (None without one), as in the reference."""
     out = []
     for lib_name in LIBS:
-        lib, row, _ = _row(lib_name, VID)
+        _, row, _ = _row(lib_name, VID)
         d = json.loads((FIXTURES_DIR / f"{VID}.labels.json").read_text())
         if children is not None:
             next(iter(d["data_units"].values()))["metadata"] = {"children": children}
@@ -292,3 +292,35 @@ def test_group_metadata(children) -> None:
         out.append(None if m is None else (type(m).__name__, [c.model_dump() for c in m.children_]))
         assert "metadata" not in next(iter(row.to_encord_dict()["data_units"].values()))
     assert out[0] == out[1]
+
+
+@pytest.mark.parametrize("stem", [VID, IMG])
+def test_annotation_setters(stem: str) -> None:
+    """Editing space annotations (metadata and coordinates of objects, metadata of classifications) gives the
+    reference's dict."""
+    dicts = []
+    for lib_name in LIBS:
+        lib, row, st = _row(lib_name, stem)
+        space = row.get_spaces()[0]
+        o, c = _obj(lib, st), _cls(lib, st)
+        if stem == IMG:
+            space.put_object_instance(o, _box(lib), created_at=T0, last_edited_at=T0)
+            space.put_classification_instance(c, created_at=T0, last_edited_at=T0)
+        else:
+            space.put_object_instance(o, [1, 2], _box(lib), created_at=T0, last_edited_at=T0)
+            space.put_classification_instance(c, [2, 3], created_at=T0, last_edited_at=T0)
+        for a in space.get_annotations("object"):
+            a.created_by = "x@example.com"
+            a.confidence = 0.25
+            a.manual_annotation = False
+            if a.frame in (0, 2):
+                a.coordinates = lib.BoundingBoxCoordinates(height=0.5, width=0.5, top_left_x=0.1, top_left_y=0.2)
+        for a in space.get_annotations("classification"):
+            a.last_edited_by = "y@example.com"
+            a.confidence = 0.75
+        d = row.to_encord_dict()
+        dicts.append(
+            {k: d[k] for k in ("object_answers", "classification_answers", "spaces")}
+            | {"coords": [repr(sp._coords_data(a.coordinates)) for a in space.get_annotations("object")]}
+        )
+    assert program.dumps(dicts[0]) == program.dumps(dicts[1]), program.compare_results(dicts[0], dicts[1])

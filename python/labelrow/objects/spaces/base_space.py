@@ -57,12 +57,15 @@ class _Annotation:
     def _meta(self) -> tuple:
         raise NotImplementedError
 
-    created_at = MetaProperty(readonly=True)
-    created_by = MetaProperty(readonly=True)
-    last_edited_at = MetaProperty(readonly=True)
-    last_edited_by = MetaProperty(readonly=True)
-    confidence = MetaProperty(readonly=True)
-    manual_annotation = MetaProperty(readonly=True)
+    def _set_meta(self, name: str, value: Any) -> None:
+        raise NotImplementedError
+
+    created_at = MetaProperty()
+    created_by = MetaProperty()
+    last_edited_at = MetaProperty()
+    last_edited_by = MetaProperty()
+    confidence = MetaProperty()
+    manual_annotation = MetaProperty()
 
 
 class _ObjectAnnotation(_Annotation):
@@ -84,13 +87,15 @@ class _ObjectAnnotation(_Annotation):
         got = self._space._store().space_annotation(self._space.space_id, self.object_hash, self.frame)
         if got is None:
             raise LabelRowError(
-                f"Object {self.object_hash} is no longer annotated on frame {self.frame} of space "
-                f"{self._space.space_id}."
+                "Trying to use an ObjectInstance.FrameAnnotation for a VideoObjectInstance that is not on the frame"
             )
         return got
 
     def _meta(self) -> tuple:
         return self._entry()[1]
+
+    def _set_meta(self, name: str, value: Any) -> None:
+        self._space._store().space_set_object_meta(self._space.space_id, self.object_hash, self.frame, name, value)
 
     @property
     def coordinates(self) -> Coordinates:
@@ -100,6 +105,14 @@ class _ObjectAnnotation(_Annotation):
         if entry["shape"] == "polygon":
             return PolygonCoordinates.from_polygons_list(entry["polygons"])
         return coordinates_from_frame_geometry(entry)
+
+    @coordinates.setter
+    def coordinates(self, coordinates: Coordinates) -> None:
+        from labelrow.objects.ontology_object_instance import _geometry_or_error
+
+        self._entry()
+        geometry = _geometry_or_error(self._object_instance, coordinates)
+        self._space._store().space_set_object_geometry(self._space.space_id, self.object_hash, self.frame, geometry)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(object_hash={self.object_hash}, frame={self.frame})"
@@ -129,6 +142,12 @@ class _ClassificationAnnotation(_Annotation):
                 f"Classification {self.classification_hash} is no longer placed on space {self._space.space_id}."
             )
         return got
+
+    def _set_meta(self, name: str, value: Any) -> None:
+        self._meta()
+        self._space._store().space_set_classification_meta(
+            self._space.space_id, self.classification_hash, self._frame, name, value
+        )
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(classification_hash={self.classification_hash}, frame={self._frame})"
