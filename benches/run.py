@@ -173,9 +173,14 @@ BULK_SHAPES: dict[str, Callable[[tuple], tuple]] = {
     "bounding_box": lambda a: (a[2], a[3], a[1], a[0]),
     "rotatable_bounding_box": lambda a: (a[2], a[3], a[1], a[0], a[4]),
     "point": lambda a: (a[0], a[1]),
+    "circle": lambda a: a,
+    "ellipse": lambda a: a,
+    "cuboid": lambda a: (*a[0], *a[1], *a[2]),
 }
 #: shapes whose bulk form is vertices (V x 2) plus offsets (``generate._coord_args`` gives flat x, y lists)
 VERTEX_SHAPES = ("polygon", "polyline")
+#: skeletons' bulk form: N x K x 2 keypoints, the template, and N x K visibility codes (0: none given)
+SKELETON_VISIBILITY = {None: 0, "visible": 1, "invisible": 2, "occluded": 3, "selfOccluded": 4}
 #: candidate names of a numpy columns export on ``LabelRowV2`` (labelrow only)
 COLUMN_METHODS = ("get_annotation_columns", "annotation_columns", "to_columns", "columns")
 
@@ -251,20 +256,30 @@ def _answer(nodes: dict[str, Any], ans: Any) -> Any:
 
 
 def bulk_arrays(plan: G.Plan) -> dict[str, tuple]:
-    """Per object of an array-capable shape: (frames, coordinates, confidences, offsets) as numpy arrays (offsets:
-    polygons and polylines, whose coordinates are their vertices)."""
+    """Per object of an array-capable shape: (frames, coordinates, confidences, extra keyword arguments) with numpy
+    arrays (extra: ``offsets`` of polygons and polylines, whose coordinates are their vertices; ``visibility`` of
+    skeletons, whose ``skeleton_template`` the caller adds)."""
     out: dict[str, tuple] = {}
     for po in plan.objects:
         frames = np.array([fr[0] for fr in po.frames], dtype=np.int64)
         conf = np.array([fr[4] for fr in po.frames], dtype=np.float64)
         conv = BULK_SHAPES.get(po.shape)
         if conv is not None:
-            out[po.object_hash] = (frames, np.array([conv(fr[1]) for fr in po.frames], dtype=np.float64), conf, None)
+            out[po.object_hash] = (frames, np.array([conv(fr[1]) for fr in po.frames], dtype=np.float64), conf, {})
         elif po.shape in VERTEX_SHAPES:
             flat = [np.asarray(fr[1], dtype=np.float64).reshape(-1, 2) for fr in po.frames]
             offsets = np.concatenate([[0], np.cumsum([len(v) for v in flat])]).astype(np.int64)
-            out[po.object_hash] = (frames, np.concatenate(flat), conf, offsets)
+            out[po.object_hash] = (frames, np.concatenate(flat), conf, {"offsets": offsets})
+        elif po.shape == "skeleton":
+            keypoints = np.array([[(p[0], p[1]) for p in fr[1]] for fr in po.frames], dtype=np.float64)
+            vis = np.array([[SKELETON_VISIBILITY[p[3]] for p in fr[1]] for fr in po.frames], dtype=np.uint8)
+            out[po.object_hash] = (frames, keypoints, conf, {"visibility": vis, "skeleton_template": None})
     return out
+
+
+def skeleton_template(lib: Lib, gen: G.Generated) -> Any:
+    """The skeleton template of ``gen``'s ontology in ``lib``'s classes (the bulk API's skeleton form takes it)."""
+    return next(iter(lib.structure(gen.ontology).skeleton_templates.values()), None)
 
 
 def prebuilt_coordinates(lib: Lib, gen: G.Generated, plan: G.Plan) -> dict[str, list[Any]]:
@@ -282,6 +297,7 @@ def build_via_api(
     coords: dict[str, list[Any]],
     bulk: bool = False,
     arrays: dict | None = None,
+    template: Any = None,
 ) -> Any:
     """A detached row with the content of ``plan``, built through the per-frame API from prebuilt coordinates.
 
@@ -295,6 +311,8 @@ def build_via_api(
     Range = lib.Range
     bulk_name = bulk_method(lib) if bulk else None
     arrays = arrays or {}
+    if bulk_name and template is None:
+        template = skeleton_template(lib, gen)
     for po in plan.objects:
         inst = lib.ObjectInstance(nodes[po.feature_hash], object_hash=po.object_hash)
         cs = coords[po.object_hash]
@@ -310,8 +328,9 @@ def build_via_api(
             if bulk_name is not None:
                 arr = arrays.get(po.object_hash)
                 if arr is not None:
-                    frames, values, conf, offsets = arr
-                    extra = {} if offsets is None else {"offsets": offsets}
+                    frames, values, conf, extra = arr
+                    if "skeleton_template" in extra:
+                        extra = {**extra, "skeleton_template": template}
                     getattr(inst, bulk_name)(frames, values, confidence=conf, **extra, **meta)
                 else:
                     frames = np.array([fr[0] for fr in po.frames], dtype=np.int64)
@@ -372,6 +391,7 @@ class Ctx:
     _plan: G.Plan | None = None
     _arrays: dict | None = None
     _coords: dict[str, dict[str, list[Any]]] = field(default_factory=dict)
+    _templates: dict[str, Any] = field(default_factory=dict)
 
     @property
     def plan(self) -> G.Plan:
@@ -385,6 +405,12 @@ class Ctx:
         if self._arrays is None:
             self._arrays = bulk_arrays(self.plan)
         return self._arrays
+
+    def template(self, lib: Lib) -> Any:
+        """``lib``'s skeleton template for the bulk build, found once, untimed."""
+        if lib.name not in self._templates:
+            self._templates[lib.name] = skeleton_template(lib, self.gen)
+        return self._templates[lib.name]
 
     def coordinates(self, lib: Lib) -> dict[str, list[Any]]:
         """``lib``'s coordinate objects for the per-frame build, made once, untimed."""
@@ -489,8 +515,8 @@ def op_build_api(lib: Lib, ctx: Ctx, _get_row: Callable[[], Any]) -> tuple[float
 
 
 def op_build_bulk(lib: Lib, ctx: Ctx, _get_row: Callable[[], Any]) -> tuple[float, Any]:
-    plan, arrays, coords = ctx.plan, ctx.bulk_arrays, ctx.coordinates(lib)
-    dt, row = _timed(lambda: build_via_api(lib, ctx.gen, plan, coords, bulk=True, arrays=arrays))
+    plan, arrays, coords, template = ctx.plan, ctx.bulk_arrays, ctx.coordinates(lib), ctx.template(lib)
+    dt, row = _timed(lambda: build_via_api(lib, ctx.gen, plan, coords, bulk=True, arrays=arrays, template=template))
     return dt, len(row.get_object_instances())
 
 

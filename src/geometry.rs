@@ -2,6 +2,8 @@
 //! a frame-object entry (`boundingBox`, `polygon` + `polygons`, `bitmask`, ...). Numbers keep their JSON
 //! type (an input `1` is written back as `1`, `1.0` as `1.0`); values that are not numbers are rejected.
 
+use std::sync::Arc;
+
 use serde_json::{Number, Value};
 
 use crate::error::{LabelError, Result};
@@ -10,15 +12,17 @@ use crate::tree::{Path, Tree};
 /// A coordinate value: an int or a float, exactly as given.
 pub type Num = Number;
 
+/// A skeleton point. Its texts repeat on every frame of an object (they come from the template), so they are
+/// shared rather than copied per point.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SkeletonPoint {
     pub x: f64,
     pub y: f64,
-    pub name: String,
-    pub color: Option<String>,
-    pub feature_hash: Option<String>,
-    pub value: Option<String>,
-    pub visibility: Option<String>,
+    pub name: Arc<str>,
+    pub color: Option<Arc<str>>,
+    pub feature_hash: Option<Arc<str>>,
+    pub value: Option<Arc<str>>,
+    pub visibility: Option<Arc<str>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@ pub mod error;
 pub mod export;
 pub mod geometry;
 pub mod instance;
+pub mod medical;
 pub mod ontology;
 pub mod parse;
 pub mod ranges;

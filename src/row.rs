@@ -134,6 +134,8 @@ pub struct RowStore {
     next_order: u64,
     /// Spaces of data-group rows (declared by the row metadata), each holding its own placements.
     pub spaces: crate::spaces::Spaces,
+    /// DICOM series and slice metadata read from the dict (exposed, never written back).
+    pub medical: crate::medical::MedicalMeta,
 }
 
 fn insert_sorted(v: &mut Vec<u64>, order: u64) {
@@ -163,6 +165,7 @@ impl RowStore {
             claimed: HashMap::new(),
             next_order: 0,
             spaces: crate::spaces::Spaces::default(),
+            medical: crate::medical::MedicalMeta::default(),
         }
     }
 
@@ -177,9 +180,13 @@ impl RowStore {
         self.spaces.clear_labels();
     }
 
-    /// The bound frames are checked against when an instance is attached to this row.
+    /// The bound frames are checked against when an instance is attached to this row. DICOM and scene rows
+    /// have no known last frame (as in the reference).
     pub fn frame_bound(&self) -> Option<i64> {
-        Some(self.media.number_of_frames)
+        match self.media.data_type {
+            DataType::Dicom | DataType::Scene => None,
+            _ => Some(self.media.number_of_frames),
+        }
     }
 
     // ---- objects -------------------------------------------------------------------------------------------
@@ -208,8 +215,37 @@ impl RowStore {
     }
 
     fn index_frames(&mut self, order: u64, frames: impl IntoIterator<Item = Frame>) {
-        for f in frames {
-            insert_sorted(self.frame_index.entry(f).or_default(), order);
+        let mut frames: Vec<Frame> = frames.into_iter().collect();
+        if !frames.is_sorted() {
+            frames.sort_unstable();
+        }
+        frames.dedup();
+        let (Some(&first), Some(&last)) = (frames.first(), frames.last()) else {
+            return;
+        };
+        // A dense run of frames (a track) is merged with the index in one ordered pass, rather than looked up
+        // frame by frame; the index holds at most one entry per frame number, so the pass visits at most
+        // `last - first + 1` entries.
+        let span = u128::try_from(i128::from(last) - i128::from(first)).unwrap_or(u128::MAX);
+        if frames.len() < 16 || span >= 4 * frames.len() as u128 {
+            for f in frames {
+                insert_sorted(self.frame_index.entry(f).or_default(), order);
+            }
+            return;
+        }
+        let mut missing = Vec::new();
+        let mut pending = frames.iter().copied().peekable();
+        for (f, objs) in self.frame_index.range_mut(first..=last) {
+            while let Some(g) = pending.next_if(|g| g < f) {
+                missing.push(g);
+            }
+            if pending.next_if_eq(f).is_some() {
+                insert_sorted(objs, order);
+            }
+        }
+        missing.extend(pending);
+        for f in missing {
+            self.frame_index.insert(f, vec![order]);
         }
     }
 

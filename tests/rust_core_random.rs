@@ -213,8 +213,20 @@ fn geometry(shape: &str) -> Geometry {
     }
 }
 
+/// A few scattered frames, or (one time in three) a run of tracks' kind: dense, with gaps, in random order, so
+/// that the index's merged insertion of runs is checked too.
 fn random_frames(rng: &mut Rng, lo: i64, hi: i64) -> Vec<i64> {
-    (0..=rng.below(4)).map(|_| lo + rng.frame(hi - lo)).collect()
+    if rng.below(3) > 0 {
+        return (0..=rng.below(4)).map(|_| lo + rng.frame(hi - lo)).collect();
+    }
+    let start = lo + rng.frame(hi - lo);
+    let mut run: Vec<i64> = (start..(start + 16 + rng.frame(40)).min(hi))
+        .filter(|_| rng.below(5) > 0)
+        .collect();
+    if rng.below(2) == 0 {
+        run.reverse();
+    }
+    run
 }
 
 /// Brute force: every object's frames against the index, the frame filter and the hash map.

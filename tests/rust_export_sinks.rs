@@ -218,11 +218,11 @@ fn geometry(rng: &mut Rng, unit: &DataUnit) -> Geometry {
                 .map(|_| SkeletonPoint {
                     x: [0.5, 1.0, -0.0, f64::NAN, f64::INFINITY, 1e-9][rng.below(6)],
                     y: f64::from(u32::try_from(rng.below(1000)).unwrap()) / 7.0,
-                    name: string(rng),
-                    color: (rng.below(2) == 0).then(|| string(rng)),
-                    feature_hash: (rng.below(2) == 0).then(|| string(rng)),
-                    value: (rng.below(2) == 0).then(|| string(rng)),
-                    visibility: (rng.below(2) == 0).then(|| string(rng)),
+                    name: string(rng).into(),
+                    color: (rng.below(2) == 0).then(|| string(rng).into()),
+                    feature_hash: (rng.below(2) == 0).then(|| string(rng).into()),
+                    value: (rng.below(2) == 0).then(|| string(rng).into()),
+                    visibility: (rng.below(2) == 0).then(|| string(rng).into()),
                 })
                 .collect(),
         },

@@ -13,6 +13,9 @@ from labelrow.objects import LabelRowV2, ObjectInstance, OntologyStructure
 from labelrow.objects.common import Shape
 from labelrow.objects.coordinates import (
     BoundingBoxCoordinates,
+    CircleCoordinates,
+    CuboidCoordinates,
+    EllipseCoordinates,
     PointCoordinate,
     PolygonCoordinates,
     PolylineCoordinates,
@@ -33,6 +36,15 @@ SHAPES = {
         ),
     ),
     Shape.POINT: (2, lambda r: PointCoordinate(r[0], r[1])),
+    Shape.CIRCLE: (
+        5,
+        lambda r: CircleCoordinates(center_x=r[0], center_y=r[1], radius=r[2], stretch=r[3], theta=r[4]),
+    ),
+    Shape.ELLIPSE: (5, lambda r: EllipseCoordinates(center_x=r[0], center_y=r[1], rx=r[2], ry=r[3], theta=r[4])),
+    Shape.CUBOID: (
+        9,
+        lambda r: CuboidCoordinates(position=tuple(r[0:3]), orientation=tuple(r[3:6]), size=tuple(r[6:9])),
+    ),
 }
 
 
@@ -109,10 +121,14 @@ def test_bulk_arrays_need_a_supported_shape() -> None:
     obj = ObjectInstance(structure.objects[0])
     with pytest.raises(LabelRowError, match="offsets"):
         obj.set_for_frames_bulk(np.array([0]), np.zeros((1, 4)))
-    structure, _ = setup(Shape.CUBOID)
+    structure, _ = setup(Shape.CUBOID_2D)
     obj = ObjectInstance(structure.objects[0])
     with pytest.raises(LabelRowError, match="list of coordinate objects"):
         obj.set_for_frames_bulk(np.array([0]), np.zeros((1, 9)))
+    structure, _ = setup(Shape.CUBOID)
+    obj = ObjectInstance(structure.objects[0])
+    with pytest.raises(LabelRowError, match="expected N x 9 coordinates for cuboid"):
+        obj.set_for_frames_bulk(np.array([0]), np.zeros((1, 6)))
 
 
 @pytest.mark.parametrize("shape", [Shape.POLYGON, Shape.POLYLINE])
@@ -164,3 +180,121 @@ def test_add_object_instances_keeps_order() -> None:
         o.set_for_frames_bulk(np.array([i, i + 1]), np.full((2, 2), 0.5))
     row.add_object_instances(objs)
     assert row.get_object_instances() == objs
+
+
+# ---- skeletons from keypoint arrays ----------------------------------------------------------------------------
+
+TEMPLATE = {
+    "name": "Pose",
+    "width": 1.0,
+    "height": 1.0,
+    "skeleton": {
+        "0": {"x": 0.1, "y": 0.1, "name": "head", "color": "#FF0000", "value": "head", "featureHash": "skhead01"},
+        "1": {"x": 0.2, "y": 0.5, "name": "hip", "color": "#00FF00", "value": "hip", "featureHash": "skhip001"},
+        "2": {"x": 0.3, "y": 0.9, "name": "foot", "color": None, "value": "", "featureHash": "skfoot01"},
+    },
+    "skeletonEdges": {"0": {"1": {"color": "#000000"}}},
+    "feature_node_hash": "pose0001",
+    "shape": "skeleton",
+}
+VISIBILITY_NAMES = [None, "visible", "invisible", "occluded", "selfOccluded"]
+
+
+def _skeleton_setup() -> tuple[OntologyStructure, LabelRowV2, object]:
+    from labelrow.objects.skeleton_template import SkeletonTemplate
+
+    structure, row = setup(Shape.SKELETON)
+    return structure, row, SkeletonTemplate.from_dict(TEMPLATE)
+
+
+def _skeleton(template, keypoints, vis_row):
+    from labelrow.objects.coordinates import SkeletonCoordinate, SkeletonCoordinates
+
+    points = []
+    for j, key in enumerate(sorted(template.skeleton, key=int)):
+        t = template.skeleton[key]
+        extra = {} if VISIBILITY_NAMES[vis_row[j]] is None else {"visibility": VISIBILITY_NAMES[vis_row[j]]}
+        points.append(
+            SkeletonCoordinate(
+                x=float(keypoints[j][0]),
+                y=float(keypoints[j][1]),
+                name=t.name,
+                color=t.color,
+                feature_hash=t.feature_hash,
+                value=t.value,
+                **extra,
+            )
+        )
+    return SkeletonCoordinates(values=points, name=template.name)
+
+
+def _head(a, k):
+    return None if a is None else a[:k]
+
+
+def _tail(a, k):
+    return None if a is None else a[k:]
+
+
+@pytest.mark.parametrize("attach_first", [False, True])
+@pytest.mark.parametrize("with_visibility", [False, True])
+def test_skeleton_keypoints_equal_one_by_one(attach_first: bool, with_visibility: bool) -> None:
+    rng = np.random.default_rng(11)
+    n = 40
+    frames = rng.choice(200, size=n, replace=False)
+    keypoints = rng.random((n, 3, 2))
+    vis = rng.integers(0, 5, size=(n, 3)) if with_visibility else np.zeros((n, 3), dtype=np.int64)
+    kwargs = {"created_at": T0, "last_edited_at": T0, "created_by": "a@b.co"}
+
+    structure, row_a, template = _skeleton_setup()
+    one = ObjectInstance(structure.objects[0], object_hash="skel0001")
+    for i in range(n):
+        one.set_for_frames(_skeleton(template, keypoints[i], vis[i]), int(frames[i]), **kwargs)
+    row_a.add_object_instance(one)
+
+    _, row_b, template = _skeleton_setup()
+    bulk = ObjectInstance(structure.objects[0], object_hash="skel0001")
+    vis_arg = vis if with_visibility else None
+    split = 1 if attach_first else n
+    bulk.set_for_frames_bulk(
+        frames[:split], keypoints[:split], skeleton_template=template, visibility=_head(vis_arg, split), **kwargs
+    )
+    row_b.add_object_instance(bulk)
+    if attach_first:
+        bulk.set_for_frames_bulk(
+            frames[split:], keypoints[split:], skeleton_template=template, visibility=_tail(vis_arg, split), **kwargs
+        )
+    assert json.dumps(row_b.to_encord_dict()) == json.dumps(row_a.to_encord_dict())
+    # The flat form (N x 2K) is the same call.
+    _, row_c, template = _skeleton_setup()
+    flat = ObjectInstance(structure.objects[0], object_hash="skel0001")
+    flat.set_for_frames_bulk(frames, keypoints.reshape(n, 6), skeleton_template=template, visibility=vis_arg, **kwargs)
+    row_c.add_object_instance(flat)
+    assert json.dumps(row_c.to_encord_dict()) == json.dumps(row_a.to_encord_dict())
+
+
+@pytest.mark.parametrize(
+    ("keypoints", "visibility", "use_template", "error"),
+    [
+        (np.zeros((2, 3, 2)), None, False, "skeleton template"),
+        (np.zeros((2, 2, 2)), None, True, "N x 3 x 2 keypoints"),
+        (np.full((2, 3, 2), np.nan), None, True, r"coordinates\[0\]\[0\]\[0\]"),
+        (np.zeros((2, 3, 2)), np.full((2, 3), 5), True, r"visibility\[0\]\[0\]: 5 is not a visibility code"),
+        (np.zeros((2, 3, 2)), np.zeros((2, 2)), True, "N x 3 visibility codes"),
+        (np.zeros((3, 3, 2)), None, True, "2 frames but 3 coordinates"),
+    ],
+)
+def test_bad_skeleton_keypoints_change_nothing(keypoints, visibility, use_template: bool, error: str) -> None:
+    structure, row, template = _skeleton_setup()
+    obj = ObjectInstance(structure.objects[0], object_hash="skel0001")
+    obj.set_for_frames_bulk(np.array([5]), np.full((1, 3, 2), 0.5), skeleton_template=template)
+    row.add_object_instance(obj)
+    before = json.dumps(row.to_encord_dict())
+    with pytest.raises(LabelRowError, match=error):
+        obj.set_for_frames_bulk(
+            np.array([0, 1]),
+            keypoints,
+            skeleton_template=template if use_template else None,
+            visibility=visibility,
+        )
+    assert json.dumps(row.to_encord_dict()) == before

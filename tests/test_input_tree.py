@@ -304,3 +304,78 @@ def test_objects_freed_by_code_run_during_the_walk_are_kept_until_it_ends() -> N
     d = {"extra": holder, **copy.deepcopy(BASE)}
     assert loaded(d) == loaded(copy.deepcopy(BASE))
     assert events == ["str", "del"]
+
+
+# ---- JSON input reads data_units frames one at a time --------------------------------------------------------
+
+
+def _frame_text(text: str, frame: str) -> tuple[int, int]:
+    """The span of the value of `data_units.*.labels[frame]` in `text`."""
+    labels = text.index('"labels":')
+    at = text.index(f'"{frame}":', labels) + len(f'"{frame}":')
+    _, end = json.JSONDecoder().raw_decode(text, at + 1)
+    return at + 1, end
+
+
+def test_frames_kept_as_text_read_as_the_dict_path_reads_them() -> None:
+    d = copy.deepcopy(BASE)
+    unit = next(iter(d["data_units"].values()))
+    # Escaped strings (copied out of the text), nesting and unknown keys inside a frame.
+    unit["labels"]["0"]["objects"][0]["createdBy"] = "\u00e9l\u00e8ve\n@example.com"
+    unit["labels"]["0"]["extra"] = {"deep": [1, 2.5, None, True, "x\\y"]}
+    text = json.dumps(d, ensure_ascii=True)
+    assert loaded_json(text) == loaded(json.loads(text))
+    assert json.loads(loaded_json(text))["data_units"] == json.loads(loaded(copy.deepcopy(d)))["data_units"]
+
+
+def test_a_repeated_frame_key_keeps_its_first_place_and_takes_its_last_value() -> None:
+    text = json.dumps(BASE)
+    three_start, three_end = _frame_text(text, "3")
+    _, five_end = _frame_text(text, "5")
+    # A second "5" frame, holding frame 3's polygon, right after the first one: it wins.
+    text2 = text[:five_end] + f', "5": {text[three_start:three_end]}' + text[five_end:]
+    assert loaded_json(text2) == loaded(json.loads(text2))
+    assert loaded_json(text2) != loaded(copy.deepcopy(BASE))
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ("1e400", "number out of range"),
+        ('"\\ud800"', "hex escape|surrogate"),
+        ("[1, 2", "EOF while parsing|expected"),
+        ('{"a" 1}', "expected `:`"),
+    ],
+)
+def test_bad_json_inside_a_frame_is_a_clear_error(bad: str, message: str) -> None:
+    text = json.dumps(BASE)
+    start, _ = _frame_text(text, "3")
+    at = text.index('"objects": [', start) + len('"objects": [')
+    text = text[:at] + f'{{"objectHash": {bad}}}, ' + text[at:]
+    row = new_row()
+    row.from_json(json.dumps(BASE))
+    before = row.to_json()
+    with pytest.raises(LabelRowError, match=f"invalid label row JSON: .*({message})"):
+        row.from_json(text)
+    assert row.to_json() == before
+
+
+def test_image_group_objects_kept_as_text() -> None:
+    from labelrow.orm.storage import CustomerProvidedImageMetadata
+
+    images = [CustomerProvidedImageMetadata(width=32, height=16, file_size=1, mime_type="image/png") for _ in range(3)]
+    row = LabelRowV2.from_media_metadata(STRUCTURE, images)
+    car = STRUCTURE.objects[0]
+    for i in range(3):
+        box = ObjectInstance(car, object_hash=f"img{i}")
+        box.set_for_frames(
+            BoundingBoxCoordinates(height=0.5, width=0.5, top_left_x=0.0, top_left_y=0.1 * i),
+            frames=i,
+            created_at=WHEN,
+            last_edited_at=WHEN,
+        )
+        row.add_object_instance(box)
+    d = row.to_encord_dict()
+    again = LabelRowV2.from_media_metadata(STRUCTURE, images)
+    again.from_json(json.dumps(d))
+    assert again.to_encord_dict() == d

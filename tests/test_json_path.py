@@ -16,7 +16,7 @@ from labelrow.objects import LabelRowV2, OntologyStructure
 from labelrow.orm.label_row import LabelRowMetadata
 
 FIXTURES = Path(__file__).resolve().parent.parent.parent / "shared" / "fixtures"
-DATA_TYPES = {"video", "image", "img_group"}
+DATA_TYPES = {"video", "image", "img_group", "dicom"}
 
 
 def fixture_stems() -> list[str]:

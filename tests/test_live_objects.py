@@ -142,3 +142,30 @@ def test_failed_calls_leave_the_row_unchanged(structure: OntologyStructure, acti
         bad()
     assert snapshot(row) == before
     assert row.get_object_instances() == [obj]
+
+
+def test_classifications_sharing_a_hash_leave_no_stray_claims(structure: OntologyStructure) -> None:
+    """docs/compatibility.md (fixed bug 9): a force-replaced or hash-sharing instance leaves no claims behind."""
+    weather = structure.get_child_by_hash("weather1")
+    row = new_row(structure)
+    first = ClassificationInstance(weather, classification_hash="cls00001")
+    first.set_for_frames(Range(0, 3), created_at=T0, last_edited_at=T0)
+    row.add_classification_instance(first)
+    twin = ClassificationInstance(weather, classification_hash="cls00001")
+    twin.set_for_frames(3, created_at=T0, last_edited_at=T0)
+    # the twin's frame 3 was held by `first`: no KeyError; `first` leaves the row with all of its frames
+    row.remove_classification(twin)
+    assert row.get_classification_instances() == []
+    other = ClassificationInstance(weather, classification_hash="cls00002")
+    other.set_for_frames(Range(0, 2), created_at=T0, last_edited_at=T0)
+    row.add_classification_instance(other)  # the reference would still see frames 0-2 claimed
+    assert row.get_classification_instances() == [other]
+    # a replaced instance still points at the row and is checked against what the row holds
+    replacement = ClassificationInstance(weather, classification_hash="cls00002")
+    replacement.set_for_frames(5, created_at=T0, last_edited_at=T0)
+    row.add_classification_instance(replacement, force=True)
+    with pytest.raises(LabelRowError, match="already exists"):
+        other.set_for_frames(5, created_at=T0, last_edited_at=T0)
+    other.set_for_frames(7, created_at=T0, last_edited_at=T0)
+    assert row.get_classification_instances() == [replacement]
+    assert [(r.start, r.end) for r in other.range_list] == [(0, 2), (7, 7)]

@@ -86,7 +86,7 @@ def _fixture_stems() -> list[str]:
     if not FIXTURES.is_dir():
         return []
     manifest = json.loads((FIXTURES / "MANIFEST.json").read_text())
-    return [f["name"] for f in manifest["fixtures"] if f["data_type"] in {"video", "image", "img_group"}]
+    return [f["name"] for f in manifest["fixtures"] if f["data_type"] in {"video", "image", "img_group", "dicom"}]
 
 
 @pytest.mark.skipif(not FIXTURES.is_dir(), reason="../shared/fixtures is not present on this machine")

@@ -243,16 +243,41 @@ pub fn write_frame_object<S: LabelSink>(o: &ObjectData, a: &FrameAnnotation, s: 
     s.end_map();
 }
 
-fn check_bitmask(a: &FrameAnnotation, unit: &DataUnit, frame: Frame, hash: &str) -> Result<()> {
-    if let Geometry::Bitmask { height, width, .. } = &a.geometry {
-        let (uh, uw) = (unit.height.as_i64(), unit.width.as_i64());
-        if uh != Some(*height) || uw != Some(*width) {
-            return Err(LabelError::value(format!(
-                "Bitmask dimensions don't match the media dimensions: object `{hash}` on frame {frame} has a \
-                 {height}x{width} mask, the media is {}x{}",
-                unit.height, unit.width
-            )));
-        }
+/// A bitmask must have the size of its frame: a DICOM slice's own size where the slice has metadata, else the
+/// unit's. PDF pages have no size, so a bitmask on one cannot be written (as in the reference).
+fn check_bitmask(row: &RowStore, a: &FrameAnnotation, unit: &DataUnit, frame: Frame, hash: &str) -> Result<()> {
+    let Geometry::Bitmask { height, width, .. } = &a.geometry else {
+        return Ok(());
+    };
+    let dt = row.header.data_type;
+    let slice = match dt {
+        DataType::Dicom => row.medical.slices.get(&frame),
+        _ => None,
+    };
+    let (uh, uw) = match slice {
+        Some(m) => (Value::from(m.height), Value::from(m.width)),
+        None if dt == DataType::Pdf => (Value::Null, Value::Null),
+        None => (unit.height.clone(), unit.width.clone()),
+    };
+    // An image group's frame answers with its own unit's values, null or not (a mismatch, not a missing size).
+    let sized = dt != DataType::ImgGroup;
+    if sized && uh.is_null() {
+        return Err(LabelError::label_row(format!(
+            "Height is expected but not set for the data type {} (object `{hash}` on frame {frame} has a bitmask)",
+            dt.as_str()
+        )));
+    }
+    if sized && uw.is_null() {
+        return Err(LabelError::label_row(format!(
+            "Width is expected but not set for the data type {} (object `{hash}` on frame {frame} has a bitmask)",
+            dt.as_str()
+        )));
+    }
+    if uh.as_i64() != Some(*height) || uw.as_i64() != Some(*width) {
+        return Err(LabelError::value(format!(
+            "Bitmask dimensions don't match the media dimensions: object `{hash}` on frame {frame} has a \
+             {height}x{width} mask, the media is {uh}x{uw}"
+        )));
     }
     Ok(())
 }
@@ -272,7 +297,7 @@ fn label_blob<S: LabelSink>(row: &RowStore, frame: Frame, unit: &DataUnit, s: &m
                 o.hash
             ))
         })?;
-        check_bitmask(a, unit, frame, &o.hash)?;
+        check_bitmask(row, a, unit, frame, &o.hash)?;
         write_frame_object(&o, a, s);
     }
     s.end_list();
@@ -283,20 +308,17 @@ fn label_blob<S: LabelSink>(row: &RowStore, frame: Frame, unit: &DataUnit, s: &m
     Ok(())
 }
 
-/// The `labels` value of the unit at position `i`.
-fn unit_labels<S: LabelSink>(row: &RowStore, i: usize, frame: Frame, unit: &DataUnit, s: &mut S) -> Result<()> {
+/// The `labels` value of a unit. On multi-frame rows every unit carries all labelled frames (the reference
+/// writes them so), and frame sizes (for bitmasks) are the row's, i.e. the first unit's.
+fn unit_labels<S: LabelSink>(row: &RowStore, frame: Frame, unit: &DataUnit, s: &mut S) -> Result<()> {
     if row.header.data_type.single_frame_units() || row.header.data_type == DataType::Group {
         return label_blob(row, frame, unit, s);
     }
-    if i > 0 {
-        s.begin_map(0);
-        s.end_map();
-        return Ok(());
-    }
+    let sizes = row.units.first().map_or(unit, |(_, u)| u);
     s.begin_map(0);
     for (f, _) in row.labelled_frames() {
         s.key_int(f);
-        label_blob(row, f, unit, s)?;
+        label_blob(row, f, sizes, s)?;
     }
     s.end_map();
     Ok(())
@@ -334,8 +356,8 @@ fn data_units<S: LabelSink>(row: &RowStore, s: &mut S) -> Result<()> {
     if slots.len() < units.len() {
         // Units that a later one with the same hash replaces are not written, but their errors (in unit order)
         // are still the export's errors.
-        for (i, (&frame, u)) in units.iter().enumerate() {
-            unit_labels(row, i, frame, u, &mut NullSink)?;
+        for (&frame, u) in &units {
+            unit_labels(row, frame, u, &mut NullSink)?;
         }
     }
     s.begin_map(slots.len());
@@ -364,19 +386,32 @@ fn data_units<S: LabelSink>(row: &RowStore, s: &mut S) -> Result<()> {
         } else {
             s.int(frame);
         }
-        if !group {
+        let pdf = dt == DataType::Pdf;
+        if pdf {
+            // Pages have no size of their own; `data_fps` keeps this place even when the row has an fps.
+            s.key(Key::Height);
+            s.int(0);
+            s.key(Key::Width);
+            s.int(0);
+            s.key(Key::DataFps);
+            if row.media.fps.is_null() {
+                s.int(0);
+            } else if !group {
+                s.raw(&row.media.fps);
+            }
+        } else if !group {
             s.key(Key::Width);
             s.raw(&u.width);
             s.key(Key::Height);
             s.raw(&u.height);
         }
         s.key(Key::Labels);
-        unit_labels(row, i, frame, u, s)?;
+        unit_labels(row, frame, u, s)?;
         if !row.media.duration.is_null() && !group {
             s.key(Key::DataDuration);
             s.raw(&row.media.duration);
         }
-        if !row.media.fps.is_null() && !group {
+        if !pdf && !group && !row.media.fps.is_null() {
             s.key(Key::DataFps);
             s.raw(&row.media.fps);
         }

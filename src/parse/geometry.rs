@@ -222,11 +222,12 @@ fn skeleton(e: &GeometryKeys<'_>, path: &Path<'_>, default_name: bool) -> Result
             x: float_coerce(p.get("x"), &ppath, "x")?,
             y: float_coerce(p.get("y"), &ppath, "y")?,
             name: opt_str(p, "name", &ppath)?
-                .ok_or_else(|| LabelError::encord(format!("{ppath}: 'name' is required")))?,
-            color: opt_str(p, "color", &ppath)?,
-            feature_hash: opt_str(p, "featureHash", &ppath)?,
-            value: opt_str(p, "value", &ppath)?,
-            visibility,
+                .ok_or_else(|| LabelError::encord(format!("{ppath}: 'name' is required")))?
+                .into(),
+            color: opt_str(p, "color", &ppath)?.map(Into::into),
+            feature_hash: opt_str(p, "featureHash", &ppath)?.map(Into::into),
+            value: opt_str(p, "value", &ppath)?.map(Into::into),
+            visibility: visibility.map(Into::into),
         });
     }
     Ok(Geometry::Skeleton { name, points })

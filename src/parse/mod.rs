@@ -16,6 +16,7 @@ use crate::geometry::Num;
 use crate::instance::{AnnotationMeta, ClassificationData, FrameAnnotation, ObjectData, Shared, StringPool};
 use crate::ranges::{Frame, RangeSet};
 use crate::row::{DataType, Header, MediaInfo, RowStore};
+use crate::tree::json::FragmentParser;
 use crate::tree::{ListRef, MapRef, Path, Tree, Val};
 
 mod answers;
@@ -228,6 +229,7 @@ pub fn parse_tree_with_spaces(
         recent_dates: recent::Recent::new(),
         pending: Vec::new(),
         pending_by_hash: HashMap::new(),
+        fragments: FragmentParser::default(),
     };
     builder.data_units(field("data_units"))?;
     builder.add_pending_objects();
@@ -239,22 +241,24 @@ pub fn parse_tree_with_spaces(
     Ok(row)
 }
 
-struct Builder<'r, 'c, 't> {
+struct Builder<'r, 'c> {
     row: &'r mut RowStore,
     ctx: &'r ParseContext<'c>,
     /// One copy per distinct user email and interpolation mode.
     strings: StringPool,
-    recent_strings: recent::Recent<'t, Shared, 16>,
-    recent_dates: recent::Recent<'t, i64, 512>,
+    recent_strings: recent::Recent<Shared, 16>,
+    recent_dates: recent::Recent<i64, 512>,
     /// Objects met in `data_units`, in order of first appearance, with their frames as read. They join the row
     /// together once every unit is read: building each object's frame map in one go is much cheaper than an
     /// insertion (and a frame-index update) per annotation.
     pending: Vec<(ObjectData, Vec<(Frame, FrameAnnotation)>)>,
-    pending_by_hash: HashMap<&'t str, usize>,
+    pending_by_hash: HashMap<Box<str>, usize>,
+    /// Reads the frames that JSON input keeps as text (`tree::Node::Raw`).
+    fragments: FragmentParser,
 }
 
-impl<'t> Builder<'_, '_, 't> {
-    fn shared(&mut self, v: Option<Val<'t>>, key: &str, path: &Path<'_>) -> Result<Option<Shared>> {
+impl Builder<'_, '_> {
+    fn shared(&mut self, v: Option<Val<'_>>, key: &str, path: &Path<'_>) -> Result<Option<Shared>> {
         let Some(s) = opt_str(v, key, path)? else {
             return Ok(None);
         };
@@ -267,7 +271,7 @@ impl<'t> Builder<'_, '_, 't> {
     }
 
     /// `ParseContext::date_or_now`, remembering the dates it parsed natively.
-    fn date_or_now(&mut self, v: Option<Val<'t>>, path: &dyn Fn() -> String) -> Result<i64> {
+    fn date_or_now(&mut self, v: Option<Val<'_>>, path: &dyn Fn() -> String) -> Result<i64> {
         if let Some(s) = v.and_then(Val::as_str) {
             if let Some(t) = self.recent_dates.get(s) {
                 return Ok(t);
@@ -288,7 +292,7 @@ impl<'t> Builder<'_, '_, 't> {
         }
     }
 
-    fn object_answers(&mut self, v: Val<'t>) -> Result<()> {
+    fn object_answers(&mut self, v: Val<'_>) -> Result<()> {
         let dt = self.row.media.data_type;
         let root = Path::Root("label_row");
         let all = root.field("object_answers");
@@ -356,7 +360,7 @@ impl<'t> Builder<'_, '_, 't> {
         Ok(())
     }
 
-    fn object_actions(&mut self, v: Val<'t>) -> Result<()> {
+    fn object_actions(&mut self, v: Val<'_>) -> Result<()> {
         let bound = self.row.frame_bound();
         let root = Path::Root("label_row");
         let all = root.field("object_actions");
@@ -416,7 +420,7 @@ impl<'t> Builder<'_, '_, 't> {
         Ok(())
     }
 
-    fn classification_answers(&mut self, v: Val<'t>) -> Result<()> {
+    fn classification_answers(&mut self, v: Val<'_>) -> Result<()> {
         let dt = self.row.media.data_type;
         let root = Path::Root("label_row");
         let all = root.field("classification_answers");

@@ -38,10 +38,10 @@ pub fn class_name(k: SpaceKind) -> &'static str {
     }
 }
 
-impl<'t> Builder<'_, '_, 't> {
+impl Builder<'_, '_> {
     /// The metadata fields of an entry (frame object or classification answer) as a full update: the reference
     /// reads every field, with "now" and its defaults for the missing ones.
-    fn entry_meta(&mut self, f: &FrameObjectFields<'t>, path: &Path<'_>) -> Result<MetaUpdate> {
+    fn entry_meta(&mut self, f: &FrameObjectFields<'_>, path: &Path<'_>) -> Result<MetaUpdate> {
         Ok(MetaUpdate {
             created_at: Some(self.date_or_now(f.created_at, &|| format!("{path}.createdAt"))?),
             created_by: self.shared(f.created_by, "createdBy", path)?,
@@ -60,7 +60,7 @@ impl<'t> Builder<'_, '_, 't> {
 
     /// Reads the label dict's `spaces` (after the root labels, before the answers). Spaces the dict leaves out
     /// keep no labels, as in the reference.
-    pub(super) fn spaces(&mut self, spaces: Option<Val<'t>>, classification_answers: Val<'t>) -> Result<()> {
+    pub(super) fn spaces(&mut self, spaces: Option<Val<'_>>, classification_answers: Val<'_>) -> Result<()> {
         let Some(spaces) = spaces.filter(|v| !v.is_null()) else {
             return Ok(());
         };
@@ -87,7 +87,7 @@ impl<'t> Builder<'_, '_, 't> {
         Ok(())
     }
 
-    fn space_labels(&mut self, id: &str, kind: SpaceKind, info: Val<'t>, path: &Path<'_>) -> Result<()> {
+    fn space_labels(&mut self, id: &str, kind: SpaceKind, info: Val<'_>, path: &Path<'_>) -> Result<()> {
         let lpath = path.field("labels");
         let labels = req(info, "labels", path)?;
         if kind == SpaceKind::SceneImage {
@@ -106,7 +106,7 @@ impl<'t> Builder<'_, '_, 't> {
         Ok(())
     }
 
-    fn space_blob(&mut self, id: &str, frame: i64, blob: Val<'t>, path: &Path<'_>) -> Result<()> {
+    fn space_blob(&mut self, id: &str, frame: i64, blob: Val<'_>, path: &Path<'_>) -> Result<()> {
         let opath = path.field("objects");
         let objects = req(blob, "objects", path)?;
         for (i, e) in super::as_list(objects, &opath)?.iter().enumerate() {
@@ -135,7 +135,7 @@ impl<'t> Builder<'_, '_, 't> {
     }
 
     /// Places the classifications that name this space (or, for a root space, the row's own ranges).
-    fn space_classifications(&mut self, id: &str, kind: SpaceKind, answers: Val<'t>) -> Result<()> {
+    fn space_classifications(&mut self, id: &str, kind: SpaceKind, answers: Val<'_>) -> Result<()> {
         let all = Path::Root("label_row").field("classification_answers");
         for (key, entry) in as_map(answers, &all)?.iter() {
             let path = all.key(key);
@@ -184,7 +184,7 @@ impl<'t> Builder<'_, '_, 't> {
         &mut self,
         hash: &str,
         feature_hash: &str,
-        entry: Val<'t>,
+        entry: Val<'_>,
         path: &Path<'_>,
     ) -> Result<ClassificationCell> {
         let onto = self.ctx.onto.clone();

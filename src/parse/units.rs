@@ -9,6 +9,7 @@ use super::geometry::{parse_geometry, GeometryKeys};
 use super::{as_list, as_map, confidence, frame_number, frame_of_str, missing, req, str_field, Builder};
 use crate::error::{LabelError, Result};
 use crate::instance::{check_bound, AnnotationMeta, FrameAnnotation, ObjectData};
+use crate::medical;
 use crate::ranges::Frame;
 use crate::row::{DataType, DataUnit};
 use crate::tree::{MapRef, Path, Val};
@@ -20,8 +21,8 @@ const UNIT_AUDIO: [&str; 4] = [
     "audio_num_channels",
 ];
 
-impl<'t> Builder<'_, '_, 't> {
-    pub(super) fn data_units(&mut self, units: Val<'t>) -> Result<()> {
+impl Builder<'_, '_> {
+    pub(super) fn data_units(&mut self, units: Val<'_>) -> Result<()> {
         let dt = self.row.media.data_type;
         let root = Path::Root("label_row");
         let units_path = root.field("data_units");
@@ -51,7 +52,7 @@ impl<'t> Builder<'_, '_, 't> {
             {
                 return Err(missing(&path, "data_link"));
             }
-            if matches!(dt, DataType::Dicom | DataType::Nifti) {
+            if first_unit && matches!(dt, DataType::Dicom | DataType::Nifti) {
                 req(unit, "width", &path)?;
                 req(unit, "height", &path)?;
             }
@@ -80,35 +81,85 @@ impl<'t> Builder<'_, '_, 't> {
                 },
             };
             self.row.units.insert(frame, du);
-            let Some(labels) = get("labels") else { continue };
-            let lpath = path.field("labels");
-            if dt.single_frame_units() {
-                if let Some(objs) = labels.get("objects") {
-                    self.frame_objects(frame, objs, &lpath.field("objects"))?;
-                }
-            } else if !dt.is_range_based() && dt != DataType::Group {
-                for (fkey, fval) in as_map(labels, &lpath)?.iter() {
-                    let fpath = lpath.key(fkey);
-                    let f = frame_of_str(fkey, &fpath)?;
-                    let objs = req(fval, "objects", &fpath)?;
-                    if let Some(meta) = fval.get("metadata").filter(|m| !m.is_null()) {
-                        check_slice_metadata(meta, &fpath.field("metadata"))?;
+            if let Some(labels) = get("labels") {
+                let lpath = path.field("labels");
+                if dt.single_frame_units() {
+                    if let Some(objs) = labels.get("objects") {
+                        let opath = lpath.field("objects");
+                        self.with_parsed(objs, &opath, |b, objs| b.frame_objects(frame, objs, &opath))?;
                     }
-                    self.frame_objects(f, objs, &fpath.field("objects"))?;
+                } else if !dt.is_range_based() && dt != DataType::Group {
+                    for (fkey, fval) in as_map(labels, &lpath)?.iter() {
+                        let fpath = lpath.key(fkey);
+                        let f = frame_of_str(fkey, &fpath)?;
+                        self.with_parsed(fval, &fpath, |b, fval| {
+                            let objs = req(fval, "objects", &fpath)?;
+                            b.frame_objects(f, objs, &fpath.field("objects"))?;
+                            b.slice_metadata(f, fval.get("metadata"), &fpath.field("metadata"))
+                        })?;
+                    }
                 }
+            }
+            self.unit_metadata(dt, get("metadata"), &path.field("metadata"))?;
+        }
+        Ok(())
+    }
+
+    /// A frame's `metadata`, read as DICOM slice metadata on every multi-frame type; a frame without one has
+    /// none, even if an earlier unit gave it one.
+    fn slice_metadata(&mut self, frame: Frame, meta: Option<Val<'_>>, path: &Path<'_>) -> Result<()> {
+        match meta.filter(|m| !m.is_null()) {
+            Some(m) => {
+                let slice = medical::parse_slice(m, path)?;
+                self.row.medical.slices.insert(frame, slice);
+            }
+            None => {
+                self.row.medical.slices.remove(&frame);
             }
         }
         Ok(())
     }
 
-    fn frame_objects(&mut self, frame: Frame, objs: Val<'t>, path: &Path<'_>) -> Result<()> {
+    /// A unit's `metadata`: DICOM series metadata on DICOM rows. A unit without one clears it (on every type);
+    /// other types' unit metadata is not read, as in the reference (which logs a warning).
+    fn unit_metadata(&mut self, dt: DataType, meta: Option<Val<'_>>, path: &Path<'_>) -> Result<()> {
+        match meta.filter(|m| !m.is_null()) {
+            None => self.row.medical.series = None,
+            Some(m) if dt == DataType::Dicom => self.row.medical.series = Some(medical::parse_series(m, path)?),
+            Some(_) => {}
+        }
+        Ok(())
+    }
+
+    /// Runs `read` on `v`, parsed first if JSON input kept it as text: one frame's tree at a time is alive.
+    fn with_parsed<R>(
+        &mut self,
+        v: Val<'_>,
+        path: &Path<'_>,
+        read: impl FnOnce(&mut Self, Val<'_>) -> Result<R>,
+    ) -> Result<R> {
+        let Some(text) = v.raw_json() else {
+            return read(self, v);
+        };
+        // The text was checked as JSON already; what is left to fail is a number out of range or an unpaired
+        // surrogate escape, which only a real parse notices.
+        let tree = self
+            .fragments
+            .parse(text)
+            .map_err(|e| LabelError::value(format!("invalid label row JSON: {e} (in {path})")))?;
+        let out = read(self, tree.root());
+        self.fragments.recycle(tree);
+        out
+    }
+
+    fn frame_objects(&mut self, frame: Frame, objs: Val<'_>, path: &Path<'_>) -> Result<()> {
         for (i, entry) in as_list(objs, path)?.iter().enumerate() {
             self.frame_object(frame, entry, &path.index(i))?;
         }
         Ok(())
     }
 
-    fn frame_object(&mut self, frame: Frame, e: Val<'t>, path: &Path<'_>) -> Result<()> {
+    fn frame_object(&mut self, frame: Frame, e: Val<'_>, path: &Path<'_>) -> Result<()> {
         let fields = FrameObjectFields::read(as_map(e, path)?);
         let hash = str_field(fields.object_hash, "objectHash", path)?;
         // Only an object's first entry says which ontology object it is; later entries' featureHash is not read
@@ -175,7 +226,7 @@ impl<'t> Builder<'_, '_, 't> {
                 let data = ObjectData::new(hash.to_owned(), self.ctx.onto.clone(), feature.unwrap_or_default());
                 data.check_shape(&geometry).map_err(|err| err.at(&path.to_string()))?;
                 self.pending.push((data, Vec::new()));
-                self.pending_by_hash.insert(hash, self.pending.len() - 1);
+                self.pending_by_hash.insert(hash.into(), self.pending.len() - 1);
                 self.pending.len() - 1
             }
         };
@@ -248,25 +299,5 @@ impl<'t> FrameObjectFields<'t> {
             *slot = Some(v);
         }
         f
-    }
-}
-
-/// A frame's `metadata` is read as DICOM slice metadata (and never written back): the reference validates it.
-fn check_slice_metadata(meta: Val<'_>, path: &Path<'_>) -> Result<()> {
-    let bad = |what: &str| LabelError::encord(format!("{path}: invalid DICOM slice metadata: {what}"));
-    let m = meta.as_map().ok_or_else(|| bad("expected a dict"))?;
-    for key in ["dicom_instance_uid", "file_uri"] {
-        if m.get(key).is_none_or(|v| !v.is_string()) {
-            return Err(bad(&format!("'{key}' must be a string")));
-        }
-    }
-    for key in ["width", "height"] {
-        if m.get(key).is_none_or(|v| v.as_i64().is_none()) {
-            return Err(bad(&format!("'{key}' must be an integer")));
-        }
-    }
-    match m.get("multiframe_frame_number") {
-        Some(v) if v.is_null() || v.as_i64().is_some() => Ok(()),
-        _ => Err(bad("'multiframe_frame_number' must be an integer or null")),
     }
 }

@@ -307,19 +307,20 @@ pub fn fast_geometry(ob: &Bound<'_, PyAny>) -> Option<Geometry> {
     })
 }
 
-const VISIBILITIES: [&str; 4] = ["visible", "invisible", "occluded", "selfOccluded"];
+/// The values of `Visibility`, in the order of the bulk API's visibility codes (1 to 4).
+pub(super) const VISIBILITIES: [&str; 4] = ["visible", "invisible", "occluded", "selfOccluded"];
 
 /// A `SkeletonCoordinates` as the general path stores it from `frame_geometry()`: that dict carries no
 /// template name, so the name is empty there too.
 fn skeleton(ob: &Bound<'_, PyAny>) -> Option<Geometry> {
     let py = ob.py();
     let values = items(&ob.getattr(pyo3::intern!(py, "values")).ok()?)?;
-    let opt_str = |p: &Bound<'_, PyAny>, name: &Bound<'_, PyString>| -> Option<Option<String>> {
+    let opt_str = |p: &Bound<'_, PyAny>, name: &Bound<'_, PyString>| -> Option<Option<std::sync::Arc<str>>> {
         let v = p.getattr(name).ok()?;
         if v.is_none() {
             return Some(None);
         }
-        Some(Some(v.cast::<PyString>().ok()?.to_str().ok()?.to_owned()))
+        Some(Some(v.cast::<PyString>().ok()?.to_str().ok()?.into()))
     };
     let mut points = Vec::with_capacity(values.len());
     for p in &values {
@@ -333,7 +334,7 @@ fn skeleton(ob: &Bound<'_, PyAny>) -> Option<Geometry> {
                 if !VISIBILITIES.contains(&s) {
                     return None;
                 }
-                Some(s.to_owned())
+                Some(s.into())
             }
         };
         points.push(crate::geometry::SkeletonPoint {

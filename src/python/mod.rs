@@ -11,6 +11,7 @@ mod convert;
 mod coords;
 mod dict_out;
 mod errors;
+mod medical;
 mod objects;
 mod ontology;
 mod row;

@@ -9,7 +9,7 @@ use pyo3::types::{PyDict, PyList, PyTuple};
 use serde_json::Value;
 
 use super::answers::{answer_from_py, answer_to_py, attribute};
-use super::bulk::BulkArgs;
+use super::bulk::{BulkArgs, BulkOptions, SkeletonArgs};
 use super::convert::{to_py, to_value};
 use super::coords::fast_geometry;
 use super::errors::{label_error, IntoPyResult};
@@ -295,7 +295,7 @@ impl PyObjectCell {
 
     /// Bulk `set_for_frames` on an unattached object: one geometry per frame from a coordinate array (see
     /// `bulk_geometries`), optional per-frame confidences.
-    #[pyo3(signature = (frames, kind, coordinates, meta, *, offsets=None, confidence=None, overwrite=false, bound=None, fallback=None))]
+    #[pyo3(signature = (frames, kind, coordinates, meta, *, offsets=None, confidence=None, overwrite=false, bound=None, skeleton=None, fallback=None))]
     #[allow(clippy::too_many_arguments)]
     fn set_frames_bulk(
         &self,
@@ -308,6 +308,7 @@ impl PyObjectCell {
         confidence: Option<PyReadonlyArray1<'_, f64>>,
         overwrite: bool,
         bound: Option<i64>,
+        skeleton: Option<SkeletonArgs<'_>>,
         fallback: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<()> {
         let bulk = BulkArgs::read(
@@ -315,9 +316,12 @@ impl PyObjectCell {
             &frames,
             kind,
             coordinates,
-            offsets.as_ref(),
-            confidence.as_ref(),
-            fallback,
+            &BulkOptions {
+                offsets: offsets.as_ref(),
+                confidence: confidence.as_ref(),
+                skeleton: skeleton.as_ref(),
+                fallback,
+            },
         )?;
         let update = meta.into_update()?;
         let geometries = Geometries::Each(&bulk.geometries);

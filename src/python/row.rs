@@ -5,7 +5,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 use serde_json::Value;
 
-use super::bulk::BulkArgs;
+use super::bulk::{BulkArgs, BulkOptions, SkeletonArgs};
 use super::classifications::PyClassificationCell;
 use super::convert::{to_py, to_value};
 use super::errors::{label_error, IntoPyResult};
@@ -366,7 +366,7 @@ impl PyRow {
     }
 
     /// Bulk `set_for_frames` on an attached object (arrays as in `ObjectCell.set_frames_bulk`).
-    #[pyo3(signature = (order, frames, kind, coordinates, meta, *, offsets=None, confidence=None, overwrite=false, fallback=None))]
+    #[pyo3(signature = (order, frames, kind, coordinates, meta, *, offsets=None, confidence=None, overwrite=false, skeleton=None, fallback=None))]
     #[allow(clippy::too_many_arguments)]
     fn object_set_frames_bulk(
         &self,
@@ -379,6 +379,7 @@ impl PyRow {
         offsets: Option<numpy::PyReadonlyArray1<'_, i64>>,
         confidence: Option<numpy::PyReadonlyArray1<'_, f64>>,
         overwrite: bool,
+        skeleton: Option<SkeletonArgs<'_>>,
         fallback: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<()> {
         let bulk = BulkArgs::read(
@@ -386,9 +387,12 @@ impl PyRow {
             &frames,
             kind,
             coordinates,
-            offsets.as_ref(),
-            confidence.as_ref(),
-            fallback,
+            &BulkOptions {
+                offsets: offsets.as_ref(),
+                confidence: confidence.as_ref(),
+                skeleton: skeleton.as_ref(),
+                fallback,
+            },
         )?;
         let update = meta.into_update()?;
         let geometries = Geometries::Each(&bulk.geometries);
@@ -491,6 +495,26 @@ impl PyRow {
     /// Rows are checked by `to_dict`; this checks one object's frames against the media bound.
     fn frame_bound(&self) -> Option<i64> {
         self.inner.lock().frame_bound()
+    }
+
+    /// The DICOM series metadata read from the dict, as a dict (or `None`).
+    fn series_metadata<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
+        let r = self.inner.lock();
+        r.medical
+            .series
+            .as_ref()
+            .map(|m| super::medical::series_dict(py, m))
+            .transpose()
+    }
+
+    /// The DICOM slice metadata of a frame read from the dict, as a dict (or `None`).
+    fn slice_metadata<'py>(&self, py: Python<'py>, frame: Frame) -> PyResult<Option<Bound<'py, PyDict>>> {
+        let r = self.inner.lock();
+        r.medical
+            .slices
+            .get(&frame)
+            .map(|m| super::medical::slice_dict(py, m))
+            .transpose()
     }
 
     fn object_orders(&self) -> Vec<u64> {

@@ -5,9 +5,10 @@
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
 use serde_json::Value;
 
-use super::{float_node, int_node, Builder, Node, Tree};
+use super::{float_node, int_node, Buffers, Builder, Node, Tree};
 
 /// Parses JSON bytes. The error is the one `serde_json::from_slice::<Value>` gives for the same bytes.
 pub fn parse(bytes: &[u8]) -> Result<Tree<'_>, serde_json::Error> {
@@ -19,12 +20,58 @@ pub fn parse(bytes: &[u8]) -> Result<Tree<'_>, serde_json::Error> {
     let mut b = Builder::new(text);
     b.reserve_for(text.len());
     let mut de = serde_json::Deserializer::from_str(text);
-    let root = NodeSeed(&mut b).deserialize(&mut de)?;
+    let root = NodeSeed(&mut b, Place::Root).deserialize(&mut de)?;
     de.end()?;
     Ok(b.finish(root))
 }
 
-struct NodeSeed<'b, 'a>(&'b mut Builder<'a>);
+/// Parses the JSON text of values kept unparsed ([`Node::Raw`]), one small tree at a time, reusing the
+/// buffers of the previous one.
+#[derive(Default)]
+pub struct FragmentParser {
+    spare: Buffers,
+}
+
+impl FragmentParser {
+    pub fn parse<'a>(&mut self, text: &'a str) -> Result<Tree<'a>, serde_json::Error> {
+        let mut b = Builder::with_buffers(text, std::mem::take(&mut self.spare));
+        let mut de = serde_json::Deserializer::from_str(text);
+        let root = NodeSeed(&mut b, Place::Other).deserialize(&mut de)?;
+        de.end()?;
+        let (tree, spare) = b.finish_keeping(root);
+        self.spare = spare;
+        Ok(tree)
+    }
+
+    /// Hands back a tree from [`FragmentParser::parse`] so that the next one reuses its buffers.
+    pub fn recycle(&mut self, tree: Tree<'_>) {
+        self.spare.recycle(tree);
+    }
+}
+
+/// Where a value sits in a label row, as far as the parse cares: the frames of `data_units.*.labels` are
+/// kept as text (see [`Node::Raw`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Root,
+    DataUnits,
+    Unit,
+    Labels,
+    Other,
+}
+
+impl Place {
+    fn child(self, key: &str) -> Place {
+        match (self, key) {
+            (Place::Root, "data_units") => Place::DataUnits,
+            (Place::DataUnits, _) => Place::Unit,
+            (Place::Unit, "labels") => Place::Labels,
+            _ => Place::Other,
+        }
+    }
+}
+
+struct NodeSeed<'b, 'a>(&'b mut Builder<'a>, Place);
 
 impl<'de, 'b> DeserializeSeed<'de> for NodeSeed<'b, 'de> {
     type Value = Node;
@@ -72,17 +119,26 @@ impl<'de, 'b> Visitor<'de> for NodeSeed<'b, 'de> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
         let b = self.0;
         let start = b.list_start();
-        while let Some(n) = seq.next_element_seed(NodeSeed(&mut *b))? {
+        while let Some(n) = seq.next_element_seed(NodeSeed(&mut *b, Place::Other))? {
             b.push_item(n);
         }
         b.list_end(start).map_err(de::Error::custom)
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
-        let b = self.0;
+        let (b, place) = (self.0, self.1);
         let mut m = b.map_start();
         while let Some(key) = map.next_key_seed(KeySeed(&mut *b))? {
-            let value = map.next_value_seed(NodeSeed(&mut *b))?;
+            let value = if place == Place::Labels {
+                // serde_json checks the text of a raw value as fully as it parses any other.
+                let raw: &'de RawValue = map.next_value()?;
+                Node::Raw(b.string(raw.get()).map_err(de::Error::custom)?)
+            } else if place == Place::Other {
+                map.next_value_seed(NodeSeed(&mut *b, Place::Other))?
+            } else {
+                let child = place.child(b.tree.str_of(key));
+                map.next_value_seed(NodeSeed(&mut *b, child))?
+            };
             b.push_entry(&mut m, key, value, false);
         }
         b.map_end(m).map_err(de::Error::custom)

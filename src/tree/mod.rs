@@ -48,12 +48,45 @@ pub(crate) enum Node {
     List(Span),
     /// A run of `Tree::entries`.
     Map(Span),
+    /// A value kept as its JSON text (already checked to be valid JSON), read later through
+    /// [`json::FragmentParser`]. JSON input keeps each frame of `data_units.*.labels` so, and the parser
+    /// reads one frame at a time: a whole row's tree would otherwise outweigh the row built from it.
+    Raw(Span),
 }
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Entry {
     key: Span,
     value: Node,
+}
+
+/// The buffers of a tree and of its builder, kept between the many small trees of one parse so that each
+/// costs no allocation.
+#[derive(Debug, Default)]
+pub(crate) struct Buffers {
+    owned: String,
+    items: Vec<Node>,
+    entries: Vec<Entry>,
+    open_items: Vec<Node>,
+    open_entries: Vec<Entry>,
+}
+
+impl Buffers {
+    /// Takes back the buffers of `tree` (emptied) next to the builder buffers already held.
+    pub(crate) fn recycle(&mut self, tree: Tree<'_>) {
+        let Tree {
+            mut owned,
+            mut items,
+            mut entries,
+            ..
+        } = tree;
+        owned.clear();
+        items.clear();
+        entries.clear();
+        self.owned = owned;
+        self.items = items;
+        self.entries = entries;
+    }
 }
 
 /// The tree does not fit its 32-bit offsets (more than 4 GiB of strings or 4 billion nodes).
@@ -176,6 +209,33 @@ impl<'a> Builder<'a> {
         self.tree.entries.reserve(bytes / 16);
         self.open_entries.reserve(64);
         self.open_items.reserve(64);
+    }
+
+    /// A builder that fills the buffers of an earlier tree (see [`Buffers`]).
+    pub(crate) fn with_buffers(text: &'a str, b: Buffers) -> Self {
+        Self {
+            tree: Tree {
+                text,
+                owned: b.owned,
+                items: b.items,
+                entries: b.entries,
+                root: Node::Null,
+            },
+            open_items: b.open_items,
+            open_entries: b.open_entries,
+            hasher: RandomState::default(),
+        }
+    }
+
+    /// The tree, leaving its buffers at their size (it is short-lived), and the builder's own buffers.
+    pub(crate) fn finish_keeping(mut self, root: Node) -> (Tree<'a>, Buffers) {
+        self.tree.root = root;
+        let spare = Buffers {
+            open_items: self.open_items,
+            open_entries: self.open_entries,
+            ..Buffers::default()
+        };
+        (self.tree, spare)
     }
 
     pub(crate) fn finish(mut self, root: Node) -> Tree<'a> {
@@ -378,6 +438,22 @@ impl<'t> Val<'t> {
             Node::Str(_) => "a string",
             Node::List(_) => "a list",
             Node::Map(_) => "a dict",
+            Node::Raw(s) => match self.tree.str_of(s).as_bytes().first() {
+                Some(b'{') => "a dict",
+                Some(b'[') => "a list",
+                Some(b'"') => "a string",
+                Some(b'n') => "null",
+                Some(b't' | b'f') => "a bool",
+                _ => "a number",
+            },
+        }
+    }
+
+    /// The JSON text of a value kept unparsed (see [`Node::Raw`]).
+    pub fn raw_json(self) -> Option<&'t str> {
+        match self.node {
+            Node::Raw(s) => Some(self.tree.str_of(s)),
+            _ => None,
         }
     }
 
@@ -493,6 +569,8 @@ impl<'t> Val<'t> {
                 }
                 Value::Object(m)
             }
+            // The text was checked when the tree was built.
+            Node::Raw(s) => serde_json::from_str(self.tree.str_of(s)).unwrap_or(Value::Null),
         }
     }
 }

@@ -148,3 +148,43 @@ fn from_value_copies_everything() {
     assert_eq!(t.root().to_value(), v);
     assert_eq!(t.owned, "asbc");
 }
+
+#[test]
+fn frames_of_data_units_are_kept_as_text_and_read_back_exactly() {
+    let text = r#"{"data_units": {"u1": {"labels": {"0": {"objects": [{"a": "\u00e9", "n": 1.50}]}, "7": [1, 2]},
+        "data_hash": "u1"}}, "labels": {"0": {"x": 1}}, "other": {"labels": {"0": {}}}}"#;
+    same_as_serde(text);
+    let tree = json::parse(text.as_bytes()).unwrap();
+    let root = tree.root();
+    let labels = root
+        .get("data_units")
+        .and_then(|u| u.get("u1"))
+        .and_then(|u| u.get("labels"))
+        .unwrap();
+    let frame = labels.get("0").unwrap();
+    assert_eq!(frame.raw_json(), Some(r#"{"objects": [{"a": "\u00e9", "n": 1.50}]}"#));
+    assert_eq!(frame.kind(), "a dict");
+    assert_eq!(labels.get("7").unwrap().kind(), "a list");
+    let mut fragments = json::FragmentParser::default();
+    for _ in 0..2 {
+        let sub = fragments.parse(frame.raw_json().unwrap()).unwrap();
+        assert_eq!(sub.root().to_value(), frame.to_value());
+        assert_eq!(sub.root().get("objects").unwrap().as_list().unwrap().len(), 1);
+        fragments.recycle(sub);
+    }
+    // Only `data_units.*.labels.*` is kept as text.
+    assert!(labels.raw_json().is_none());
+    assert!(root
+        .get("labels")
+        .and_then(|l| l.get("0"))
+        .unwrap()
+        .raw_json()
+        .is_none());
+    assert!(root
+        .get("other")
+        .and_then(|l| l.get("labels"))
+        .and_then(|l| l.get("0"))
+        .unwrap()
+        .raw_json()
+        .is_none());
+}

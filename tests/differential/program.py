@@ -26,6 +26,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import numpy as np
+import program_medical
 
 # ---------------------------------------------------------------------------------------------------
 # library namespaces
@@ -427,6 +428,8 @@ def gen_media(rng: random.Random) -> dict:
 
 
 def frame_size(media: dict, frame: int) -> tuple[int, int]:
+    if media["kind"] in program_medical.MEDICAL_KINDS:
+        return program_medical.frame_size(media, frame)
     if media["kind"] == "img_group":
         imgs = media["images"]
         im = imgs[frame] if 0 <= frame < len(imgs) else imgs[0]
@@ -604,11 +607,12 @@ def walk_chain(attrs: list[dict], chain: tuple = ()):
                 yield from walk_chain(o.get("options", []), (*chain, (a, o)))
 
 
-def gen_program(seed: int) -> dict:
+def gen_program(seed: int, media_kind: str | None = None) -> dict:
+    """A random program; ``media_kind`` picks one of ``program_medical.MEDICAL_KINDS`` instead of the default mix."""
     g = _Gen(seed)
     rng = g.rng
     onto = gen_ontology(rng)
-    media = gen_media(rng)
+    media = gen_media(rng) if media_kind is None else program_medical.gen_media(rng, media_kind)
     n = media["n"]
     objs_onto = onto["objects"]
     cls_onto = onto["classifications"]
@@ -1064,6 +1068,8 @@ def build_media(lib: types.SimpleNamespace, media: dict) -> Any:
 
 def new_row(lib: types.SimpleNamespace, structure: Any, program: dict) -> Any:
     """A detached row whose row-level timestamps are pinned (one ``from_labels_dict`` of its own export)."""
+    if program["media"]["kind"] in program_medical.MEDICAL_KINDS:
+        return program_medical.new_row(lib, structure, program)
     kw = {"branch_name": program["branch_name"]} if program.get("branch_name") else {}
     row = lib.LabelRowV2.from_media_metadata(
         types.SimpleNamespace(structure=structure), build_media(lib, program["media"]), **kw
@@ -1624,6 +1630,8 @@ def run_queries(lib: types.SimpleNamespace, row: Any, structure: Any, program: d
     else:
         out["images"] = _try(lib, lambda: row.get_image_hash(0))
 
+    if kind in program_medical.MEDICAL_KINDS:
+        out["medical"] = program_medical.queries(lib, row, program, _try)
     row_objs = _try(lib, row.get_object_instances)
     out["row_objects"] = row_objs if is_error(row_objs) else hashes(row_objs)
     if is_error(row_objs):
@@ -1743,10 +1751,11 @@ if __name__ == "__main__":  # pragma: no cover - debugging aid
 
     args = sys.argv[1:]
     if not args or args[0] not in ("--show", "--diff", "--ref"):
-        print("usage: program.py --show SEED | --ref SEED | --diff SEED")
+        print("usage: program.py --show SEED | --ref SEED | --diff SEED  (SEED may be KIND:SEED, KIND dicom/nifti/pdf)")
         sys.exit(2)
-    seed = int(args[1])
-    prog = gen_program(seed)
+    kind, _, seed_text = args[1].rpartition(":")
+    seed = int(seed_text)
+    prog = gen_program(seed, kind or None)
     if args[0] == "--show":
         print(json.dumps(prog, indent=1))
     elif args[0] == "--ref":

@@ -23,8 +23,8 @@ pytest.importorskip("encord")
 
 from conftest import FIXTURES_DIR, jdump, mask_path, unified
 
-#: data types covered for now; the others (audio, plain_text, dicom, scene) come later.
-DATA_TYPES = {"video", "image", "img_group", "group"}
+#: data types covered for now; the others (audio, plain_text, scene) come later.
+DATA_TYPES = {"video", "image", "img_group", "dicom", "nifti", "pdf", "group"}
 
 LIBS = ["encord", "labelrow"]
 
@@ -93,6 +93,11 @@ def _compare(stem: str, expected: dict, actual: dict, what: str) -> None:
     assert not missing, f"{stem}: volatile paths missing from the output: {missing}"
     if jdump(expected) != jdump(actual):
         pytest.fail(f"{stem}: {what}\n{unified(expected, actual)}", pytrace=False)
+
+
+def _record(m) -> list | None:
+    """A metadata record (pydantic model) as its class name and fields."""
+    return None if m is None else [type(m).__name__, m.model_dump()]
 
 
 def test_manifest_present() -> None:
@@ -203,6 +208,19 @@ def test_fixture_labelrow_matches_reference_queries(stem: str, ref_lib, our_lib)
             ]
         )
         out["frame0"] = t(lambda: [o.object_hash for o in row.get_frame_view(0).get_object_instances()])
+        out["data_link"] = t(lambda: row.data_link)
+        out["metadata"] = t(lambda: _record(row.metadata))
+        # Frame views of the labelled frames and of the first frames: slice metadata and sizes.
+        frames = sorted({0, 1, 2, *(f for o in row.get_object_instances() for f in o.get_annotation_frames())})
+        out["frame_views"] = {
+            str(f): {
+                "metadata": t(lambda f=f: _record(row.get_frame_view(f).metadata)),
+                "width": t(lambda f=f: row.get_frame_view(f).width),
+                "height": t(lambda f=f: row.get_frame_view(f).height),
+                "objects": t(lambda f=f: [o.object_hash for o in row.get_frame_view(f).get_object_instances()]),
+            }
+            for f in frames[:40]
+        }
         out["spaces"] = t(lambda: [_probe_space(row, s) for s in row.get_spaces()])
         out["lookups"] = t(lambda: _probe_lookups(lib, row))
         return json.loads(json.dumps(out, default=repr))

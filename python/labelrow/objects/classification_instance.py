@@ -163,8 +163,25 @@ class ClassificationInstance:
             pairs = frames_arg_to_pairs(frames)
         if order is not None and self._parent is not None:
             self._parent._store.classification_set_frames(order, pairs, overwrite)
-        else:
-            self._cell.add_ranges_detached(pairs, overwrite)
+            return
+        if self._parent is not None and self._parent._store is not None and not overwrite:
+            # An instance that still points at a row without being on it (replaced with force=True) is checked
+            # against what the row holds for its ontology classification, as in the reference.
+            store = self._parent._store
+            claimed = store.claimed_ranges(self.feature_hash)
+            # A global classification is present while the row lists an instance of it, frames or not.
+            if self.is_global() and (claimed or store.filter_classifications(self.feature_hash, None)):
+                raise LabelRowError(
+                    f"The classification '{self.classification_hash}' already exists globally."
+                    "Set 'overwrite' parameter to True to override."
+                )
+            overlap = [(s, e) for s, e in claimed for ws, we in pairs if s <= we and ws <= e]
+            if overlap and not self.is_global():
+                raise LabelRowError(
+                    f"The classification '{self.classification_hash}' already exists on the ranges "
+                    f"{[Range(s, e) for s, e in overlap]}. Set 'overwrite' parameter to True to override."
+                )
+        self._cell.add_ranges_detached(pairs, overwrite)
 
     def remove_from_frames(self, frames: Frames) -> None:
         pairs = range_filter_pairs(frames)

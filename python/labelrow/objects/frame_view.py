@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from labelrow.constants.enums import DataType
 from labelrow.exceptions import LabelRowError, LabelRowKeyError
+from labelrow.objects import _medical
+from labelrow.objects.metadata import DICOMSliceMetadata
 
 if TYPE_CHECKING:
     from labelrow.objects.classification import Classification
@@ -115,10 +117,7 @@ class FrameView:
             if unit is None:
                 raise LabelRowKeyError(f"no image on frame {self._frame}")
             return unit[key]
-        value = getattr(row, key)
-        if value is None:
-            raise LabelRowError(f"{key.capitalize()} is expected but not set for the data type {row.data_type}")
-        return value
+        return _medical.frame_size(row, self._frame, key)
 
     @property
     def width(self) -> int:
@@ -129,8 +128,9 @@ class FrameView:
         return self._size("height")
 
     @property
-    def metadata(self) -> None:
-        return None
+    def metadata(self) -> DICOMSliceMetadata | None:
+        """The DICOM slice metadata this frame was given in the label dict (any multi-frame row), else None."""
+        return _medical.slice_metadata(self._label_row, self._frame)
 
     def add_object_instance(
         self,

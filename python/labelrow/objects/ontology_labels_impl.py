@@ -13,13 +13,14 @@ from labelrow import _core
 from labelrow._util import date_fallback, from_epoch
 from labelrow.constants.enums import DataType
 from labelrow.exceptions import LabelRowError, LabelRowKeyError, WrongProjectTypeError
+from labelrow.objects import _medical
 from labelrow.objects.classification_instance import ClassificationInstance, range_filter_pairs
 from labelrow.objects.frame_view import FrameLevelImageGroupData
 from labelrow.objects.frame_view import FrameView as _FrameView
 from labelrow.objects.frame_view import FrameViewMetadata as _FrameViewMetadata
 from labelrow.objects.frame_view import LabelRowReadOnlyDataImagesDataEntry as _ImagesDataEntry
 from labelrow.objects.frames import Frames, frames_class_to_frames_list, frames_to_ranges
-from labelrow.objects.metadata import DataGroupMetadata
+from labelrow.objects.metadata import DataGroupMetadata, DICOMSeriesMetadata
 from labelrow.objects.ontology_element import _walk
 from labelrow.objects.ontology_object_instance import ObjectInstance
 from labelrow.objects.ontology_structure import OntologyStructure, as_structure
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
 _ZERO_UUID = "00000000-0000-0000-0000-000000000000"
 _IMAGE_TYPES = (DataType.IMAGE, DataType.IMG_GROUP)
 _RANGE_TYPES = (DataType.AUDIO, DataType.PLAIN_TEXT, DataType.TIME_SERIES)
+#: types whose row width/height are the (first) unit's
+_SIZED_TYPES = (DataType.VIDEO, DataType.IMAGE, DataType.DICOM, DataType.NIFTI)
 _DETACHED = (
     "Cannot '{op}' on a detached label row. Detached label rows are not connected to the Encord platform. "
     "Use to_encord_dict() to export labels."
@@ -354,17 +357,19 @@ class LabelRowV2(RowSpacesMixin):
 
     @property
     def data_link(self) -> str | None:
+        if self._store is not None and self.data_type in (DataType.DICOM, DataType.NIFTI):
+            return None
         return self._unit_field("data_link", self._metadata.data_link)
 
     @property
     def width(self) -> int | None:
-        if self.data_type not in (DataType.VIDEO, DataType.IMAGE):
+        if self.data_type not in _SIZED_TYPES:
             return self._metadata.width if self._store is None and self.data_type != DataType.IMG_GROUP else None
         return self._unit_field("width", self._metadata.width)
 
     @property
     def height(self) -> int | None:
-        if self.data_type not in (DataType.VIDEO, DataType.IMAGE):
+        if self.data_type not in _SIZED_TYPES:
             return self._metadata.height if self._store is None and self.data_type != DataType.IMG_GROUP else None
         return self._unit_field("height", self._metadata.height)
 
@@ -430,13 +435,16 @@ class LabelRowV2(RowSpacesMixin):
         return self._metadata.last_actioned_by_user_email
 
     @property
-    def metadata(self) -> DataGroupMetadata | None:
-        """A data group's members (`DataGroupMetadata`) when its data unit has them; `None` otherwise."""
-        self._require_labels()
-        unit = self._first_unit() if self.data_type == DataType.GROUP else None
-        if unit is None or unit.get("metadata") is None:
-            return None
-        return DataGroupMetadata.from_dict(unit["metadata"])
+    def metadata(self) -> DICOMSeriesMetadata | DataGroupMetadata | None:
+        """The DICOM series metadata of a DICOM row, a data group's members (`DataGroupMetadata`) when its data
+        unit has them; `None` otherwise."""
+        if self.data_type == DataType.GROUP:
+            self._require_labels()
+            unit = self._first_unit()
+            if unit is None or unit.get("metadata") is None:
+                return None
+            return DataGroupMetadata.from_dict(unit["metadata"])
+        return _medical.series_metadata(self)
 
     # ---- frames -----------------------------------------------------------------------------------------------
 
@@ -658,13 +666,14 @@ class LabelRowV2(RowSpacesMixin):
         if order is None:
             raise LabelRowKeyError(classification_instance.classification_hash)
         held_by_other = not store.classification_cell(order).same_cell(classification_instance._cell)
+        # Read before the removal: the reference unregisters this instance's frames from what the row held.
+        claimed = store.claimed_ranges(classification_instance.feature_hash)
         store.remove_classification(order)
         self._classifications.pop(order, None)
         classification_instance._parent = None
         if held_by_other and not classification_instance.is_range_only():
             # The hash belonged to another instance: the reference removes that one, then unregisters this
             # instance's frames from its classification - a KeyError for frames never registered.
-            claimed = store.claimed_ranges(classification_instance.feature_hash)
             for f in classification_instance._cell.frames():
                 if not any(s <= f <= e for s, e in claimed):
                     raise LabelRowKeyError(str(f))
@@ -783,11 +792,8 @@ def _detached_units(media: Any) -> tuple[dict[str, Any], DataType, dict[str, Any
             "file_type": media.mime_type,
         }
         return {_ZERO_UUID: unit}, DataType.VIDEO, fields
-    if isinstance(
-        media,
-        orm_storage.CustomerProvidedAudioMetadata
-        | orm_storage.CustomerProvidedTextMetadata
-        | orm_storage.CustomerProvidedPdfMetadata,
-    ):
+    if isinstance(media, orm_storage.CustomerProvidedPdfMetadata):
+        return _medical.pdf_units(media)
+    if isinstance(media, orm_storage.CustomerProvidedAudioMetadata | orm_storage.CustomerProvidedTextMetadata):
         raise LabelRowError(f"{type(media).__name__} rows are not supported by labelrow yet.")
     raise LabelRowError(f"Unsupported media metadata type: {type(media)}")

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from labelrow import _core
 from labelrow._util import compiled_for_element, short_uuid_str, to_epoch
+from labelrow.constants.enums import DATA_TYPES_WITH_UNKNOWN_LAST_FRAME
 from labelrow.exceptions import LabelRowError, LabelRowKeyError
 from labelrow.objects._attribute_tree import (
     answers_equal,
@@ -46,6 +47,7 @@ from labelrow.objects.frames import (
 if TYPE_CHECKING:
     from labelrow.objects.ontology_labels_impl import LabelRowV2
     from labelrow.objects.ontology_object import Object
+    from labelrow.objects.skeleton_template import SkeletonTemplate
 
 _NOT_ON_FRAME = "Trying to use an ObjectInstance.Annotation for an ObjectInstance that is not on the frame"
 
@@ -134,7 +136,9 @@ class ObjectInstance:
         return self._parent._store.order_of_cell(self._cell)
 
     def _bound(self) -> int | None:
-        return None if self._parent is None else self._parent.number_of_frames
+        if self._parent is None or self._parent.data_type in DATA_TYPES_WITH_UNKNOWN_LAST_FRAME:
+            return None
+        return self._parent.number_of_frames
 
     def check_within_range(self, frame: int) -> None:
         bound = self._bound()
@@ -219,6 +223,8 @@ class ObjectInstance:
         last_edited_at: datetime | None = None,
         last_edited_by: str | None = None,
         manual_annotation: bool | None = None,
+        skeleton_template: SkeletonTemplate | None = None,
+        visibility: Any = None,
     ) -> None:
         """`set_for_frames` for many frames in one call: the same result as one call per frame.
 
@@ -226,9 +232,12 @@ class ObjectInstance:
         bounding boxes as an N x 4 float array (x, y, w, h of the top-left corner), rotatable boxes N x 5
         (x, y, w, h, theta), points N x 2 (x, y); polygons and polylines as a V x 2 array of vertices with
         `offsets` (N + 1 ints: annotation `i` is `vertices[offsets[i]:offsets[i + 1]]`, one ring per polygon).
-        Any shape also takes a list of N coordinate objects, as `set_for_frames` takes them. `confidence`:
-        optional, N values. The other metadata apply to every frame. Nothing is changed if any frame fails a
-        check.
+        Circles N x 5 (center x, center y, radius, stretch, theta), ellipses N x 5 (center x, center y, rx, ry,
+        theta), cuboids N x 9 (position, orientation, size). Skeletons as N x K x 2 keypoints (x, y of each point
+        of `skeleton_template`, in template order), each point named, colored and valued from the template, with
+        optional `visibility` codes (N x K: 0 none, 1 visible, 2 invisible, 3 occluded, 4 self-occluded). Any shape
+        also takes a list of N coordinate objects, as `set_for_frames` takes them. `confidence`: optional, N
+        values. The other metadata apply to every frame. Nothing is changed if any frame fails a check.
         """
         import numpy as np
 
@@ -242,6 +251,15 @@ class ObjectInstance:
                     _check_coordinates_type(self, c)
         else:
             coordinates = np.ascontiguousarray(coordinates, dtype=np.float64)
+            if coordinates.ndim == 3:
+                coordinates = coordinates.reshape(coordinates.shape[0], -1)
+        skeleton = None
+        if skeleton_template is not None:
+            points = [skeleton_template.skeleton[k] for k in sorted(skeleton_template.skeleton, key=int)]
+            vis = None if visibility is None else np.ascontiguousarray(visibility, dtype=np.uint8)
+            if vis is not None and vis.ndim == 1:
+                vis = vis.reshape(1, -1)
+            skeleton = ([(p.name, p.color, p.feature_hash, p.value) for p in points], vis)
         frames_arr = np.ascontiguousarray(frames, dtype=np.int64).reshape(-1)
         offs = None if offsets is None else np.ascontiguousarray(offsets, dtype=np.int64).reshape(-1)
         conf = None if confidence is None else np.ascontiguousarray(confidence, dtype=np.float64).reshape(-1)
@@ -254,7 +272,7 @@ class ObjectInstance:
             "manual_annotation": manual_annotation,
         }
         args = (frames_arr, kind, coordinates, meta)
-        options: dict[str, Any] = {"offsets": offs, "confidence": conf, "overwrite": overwrite}
+        options: dict[str, Any] = {"offsets": offs, "confidence": conf, "overwrite": overwrite, "skeleton": skeleton}
         order = self._row_order()
         if order is not None and self._parent is not None:
             self._parent._store.object_set_frames_bulk(order, *args, **options, fallback=frame_geometry)
