@@ -97,6 +97,17 @@ impl StaticAnswers {
         }
         s.end_list();
     }
+
+    /// The same list in pre-order (spaces write their classifications' answers unreversed).
+    pub fn write_forward<S: LabelSink>(&self, onto: &Ontology, feature: &FeatureNode, s: &mut S) {
+        s.begin_list(self.answers.len());
+        for &slot in &feature.static_slots {
+            if let Some(a) = self.get(slot) {
+                write_static_entry(onto, a, s);
+            }
+        }
+        s.end_list();
+    }
 }
 
 fn write_option<S: LabelSink>(onto: &Ontology, o: usize, s: &mut S) {
@@ -277,6 +288,15 @@ impl DynamicAnswers {
     pub fn write<S: LabelSink>(&self, onto: &Ontology, s: &mut S) {
         s.begin_list(self.entries.len());
         for e in self.entries.iter().rev() {
+            write_dynamic_entry(onto, e, s);
+        }
+        s.end_list();
+    }
+
+    /// The `actions` list in first-insertion order, as spaces write it.
+    pub fn write_forward<S: LabelSink>(&self, onto: &Ontology, s: &mut S) {
+        s.begin_list(self.entries.len());
+        for e in &self.entries {
             write_dynamic_entry(onto, e, s);
         }
         s.end_list();

@@ -16,6 +16,7 @@ pub mod parse;
 pub mod ranges;
 pub mod rle;
 pub mod row;
+pub mod spaces;
 pub mod tree;
 
 #[cfg(feature = "python")]

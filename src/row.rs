@@ -112,6 +112,8 @@ pub struct DataUnit {
     pub width: Value,
     pub height: Value,
     pub audio: Option<[Value; 4]>,
+    /// A data group's `metadata` (its children), as read: the row's `metadata` property.
+    pub metadata: Option<Value>,
 }
 
 /// The whole label row.
@@ -130,6 +132,8 @@ pub struct RowStore {
     /// Per ontology classification: the frames claimed by its instances (the overlap rule's registry).
     claimed: HashMap<String, RangeSet>,
     next_order: u64,
+    /// Spaces of data-group rows (declared by the row metadata), each holding its own placements.
+    pub spaces: crate::spaces::Spaces,
     /// DICOM series and slice metadata read from the dict (exposed, never written back).
     pub medical: crate::medical::MedicalMeta,
 }
@@ -160,6 +164,7 @@ impl RowStore {
             classification_by_hash: HashMap::new(),
             claimed: HashMap::new(),
             next_order: 0,
+            spaces: crate::spaces::Spaces::default(),
             medical: crate::medical::MedicalMeta::default(),
         }
     }
@@ -185,6 +190,7 @@ impl RowStore {
         self.classifications.clear();
         self.classification_by_hash.clear();
         self.claimed.clear();
+        self.spaces.clear_labels();
     }
 
     /// The bound frames are checked against when an instance is attached to this row. DICOM and scene rows

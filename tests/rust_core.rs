@@ -473,7 +473,15 @@ fn unknown_data_type_and_spaces() {
         assert_kind(&e, ErrorKind::NotImplemented, "data_type");
     }
     let e = parse_err(VIDEO, |v| v["spaces"] = serde_json::json!({"sp1": {}}));
-    assert_kind(&e, ErrorKind::LabelRow, "Could not find space with given id sp1");
+    assert_kind(&e, ErrorKind::Key, "space_type");
+    let e = parse_err(VIDEO, |v| {
+        v["spaces"] = serde_json::json!({"sp1": {"space_type": "image", "labels": {}}})
+    });
+    assert_kind(
+        &e,
+        ErrorKind::LabelRow,
+        "Could not find space with given id 'sp1'. Available space ids: []",
+    );
 }
 
 #[test]

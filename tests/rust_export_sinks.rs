@@ -295,6 +295,7 @@ fn unit(rng: &mut Rng, hash: Value, kind: DataType) -> DataUnit {
         height: size(rng),
         width: size(rng),
         audio: None,
+        metadata: None,
     }
 }
 

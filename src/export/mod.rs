@@ -7,6 +7,7 @@ mod geometry;
 mod json;
 mod ranges;
 mod sink;
+mod spaces;
 mod value;
 
 use std::borrow::Cow;
@@ -90,8 +91,7 @@ pub fn export_into<S: LabelSink>(row: &RowStore, opts: ExportOptions, s: &mut S)
     s.key(Key::DataUnits);
     data_units(row, s)?;
     s.key(Key::Spaces);
-    s.begin_map(0);
-    s.end_map();
+    spaces::write_spaces(row, s)?;
     s.end_map();
     Ok(())
 }
@@ -118,6 +118,7 @@ fn object_answers<S: LabelSink>(row: &RowStore, opts: ExportOptions, s: &mut S) 
         }
         s.end_map();
     }
+    spaces::object_answers(row, opts, s);
     s.end_map();
     Ok(())
 }
@@ -137,13 +138,22 @@ fn object_actions<S: LabelSink>(row: &RowStore, s: &mut S) {
         s.sym(&o.hash);
         s.end_map();
     }
+    spaces::object_actions(row, s);
     s.end_map();
 }
 
 fn classification_answers<S: LabelSink>(row: &RowStore, s: &mut S) {
+    let mut placed = spaces::classification_placements(row);
     s.begin_map(0);
     for (_, cell) in row.classifications() {
         let c = cell.lock();
+        if let Some(p) = placed.shift_remove(&c.hash) {
+            // The placements may share this cell: it is unlocked before they are read.
+            let root = c.clone();
+            drop(c);
+            spaces::write_classification_entry(&root.hash, &p, Some(&root), s);
+            continue;
+        }
         let node = c.feature_node();
         s.key_str(&c.hash);
         s.begin_map(11);
@@ -160,6 +170,9 @@ fn classification_answers<S: LabelSink>(row: &RowStore, s: &mut S) {
         crate::answers::write_ranges(&c.ranges, s);
         write_instance_meta(&c.meta, s);
         s.end_map();
+    }
+    for (hash, p) in &placed {
+        spaces::write_classification_entry(hash, p, None, s);
     }
     s.end_map();
 }
@@ -307,7 +320,7 @@ fn label_blob<S: LabelSink>(row: &RowStore, frame: Frame, unit: &DataUnit, s: &m
 /// The `labels` value of a unit. On multi-frame rows every unit carries all labelled frames (the reference
 /// writes them so), and frame sizes (for bitmasks) are the row's, i.e. the first unit's.
 fn unit_labels<S: LabelSink>(row: &RowStore, frame: Frame, unit: &DataUnit, s: &mut S) -> Result<()> {
-    if row.header.data_type.single_frame_units() {
+    if row.header.data_type.single_frame_units() || row.header.data_type == DataType::Group {
         return label_blob(row, frame, unit, s);
     }
     let sizes = row.units.first().map_or(unit, |(_, u)| u);
@@ -369,7 +382,9 @@ fn data_units<S: LabelSink>(row: &RowStore, s: &mut S) -> Result<()> {
         s.raw(&u.hash);
         s.key(Key::DataTitle);
         s.raw(&u.title);
-        if dt != DataType::Dicom {
+        // A group's unit is a bare container: its media fields live on its spaces.
+        let group = dt == DataType::Group;
+        if dt != DataType::Dicom && !group {
             s.key(Key::DataLink);
             match &u.link {
                 Some(l) => s.raw(l),
@@ -394,10 +409,10 @@ fn data_units<S: LabelSink>(row: &RowStore, s: &mut S) -> Result<()> {
             s.key(Key::DataFps);
             if row.media.fps.is_null() {
                 s.int(0);
-            } else {
+            } else if !group {
                 s.raw(&row.media.fps);
             }
-        } else {
+        } else if !group {
             s.key(Key::Width);
             s.raw(&u.width);
             s.key(Key::Height);
@@ -405,11 +420,11 @@ fn data_units<S: LabelSink>(row: &RowStore, s: &mut S) -> Result<()> {
         }
         s.key(Key::Labels);
         unit_labels(row, frame, u, s)?;
-        if !row.media.duration.is_null() {
+        if !row.media.duration.is_null() && !group {
             s.key(Key::DataDuration);
             s.raw(&row.media.duration);
         }
-        if !pdf && !row.media.fps.is_null() {
+        if !pdf && !group && !row.media.fps.is_null() {
             s.key(Key::DataFps);
             s.raw(&row.media.fps);
         }

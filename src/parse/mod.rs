@@ -23,6 +23,7 @@ mod answers;
 pub(crate) mod geometry;
 mod ranges;
 mod recent;
+mod spaces;
 mod units;
 
 pub use answers::parse_ranges;
@@ -165,6 +166,15 @@ const HEADER_KEYS: [&str; 14] = [
 
 /// Parses a whole label dict into a fresh store.
 pub fn parse_tree(d: Val<'_>, ctx: &ParseContext<'_>) -> Result<RowStore> {
+    parse_tree_with_spaces(d, ctx, &[])
+}
+
+/// Parses a whole label dict into a fresh store for a row whose metadata declares `spaces`.
+pub fn parse_tree_with_spaces(
+    d: Val<'_>,
+    ctx: &ParseContext<'_>,
+    spaces_meta: &[Arc<crate::spaces::SpaceDef>],
+) -> Result<RowStore> {
     let p = Path::Root("label_row");
     let top = as_map(d, &p)?;
     // Every top-level key is looked up once, in one pass over the dict.
@@ -208,16 +218,10 @@ pub fn parse_tree(d: Val<'_>, ctx: &ParseContext<'_>) -> Result<RowStore> {
         annotation_task_status: task_status.map_or(Value::Null, Val::to_value),
         label_status,
     };
-    if let Some(m) = spaces.and_then(Val::as_map) {
-        if let Some(id) = m.keys().next() {
-            return Err(LabelError::label_row(format!(
-                "Could not find space with given id {id}"
-            )));
-        }
-    }
     let mut media = ctx.media.clone();
     media.data_type = data_type;
     let mut row = RowStore::new(ctx.onto.clone(), media, header);
+    row.spaces = crate::spaces::Spaces::new(spaces_meta);
     let mut builder = Builder {
         row: &mut row,
         ctx,
@@ -230,6 +234,7 @@ pub fn parse_tree(d: Val<'_>, ctx: &ParseContext<'_>) -> Result<RowStore> {
     };
     builder.data_units(field("data_units"))?;
     builder.add_pending_objects();
+    builder.spaces(spaces, field("classification_answers"))?;
     builder.object_answers(field("object_answers"))?;
     builder.object_actions(field("object_actions"))?;
     builder.classification_answers(field("classification_answers"))?;
@@ -280,6 +285,14 @@ impl Builder<'_, '_> {
         self.ctx.date_or_now(v, path)
     }
 
+    /// The object an answer entry is for: a root object, else one held by a space (`false`: no frame bound).
+    fn answer_target(&self, hash: &str) -> Option<(crate::instance::ObjectCell, bool)> {
+        match self.row.object_order(hash) {
+            Some(order) => self.row.object(order).cloned().map(|c| (c, true)),
+            None => self.row.spaces.object(hash).cloned().map(|c| (c, false)),
+        }
+    }
+
     fn object_answers(&mut self, v: Val<'_>) -> Result<()> {
         let dt = self.row.media.data_type;
         let root = Path::Root("label_row");
@@ -291,15 +304,10 @@ impl Builder<'_, '_> {
                 continue;
             }
             let hash = req_str(entry, "objectHash", &path)?;
-            let Some(order) = self.row.object_order(hash) else {
+            let Some((cell, on_root)) = self.answer_target(hash) else {
                 continue;
             };
             let answers = req(entry, "classifications", &path)?;
-            let cell = self
-                .row
-                .object(order)
-                .cloned()
-                .ok_or_else(|| LabelError::label_row("lost object"))?;
             let mut o = cell.lock();
             if let Some(n) = entry.get("objectNumber").filter(|n| !n.is_null()) {
                 match n.as_u64() {
@@ -319,7 +327,8 @@ impl Builder<'_, '_> {
                 1
             };
             let cpath = path.field("classifications");
-            let bound = self.row.frame_bound();
+            // Dynamic answers of objects held by spaces are checked against their space, not the row.
+            let bound = if on_root { self.row.frame_bound() } else { None };
             self.object_answer_list(&mut o, as_list(answers, &cpath)?, &cpath, repeats, bound)?;
         }
         Ok(())
@@ -372,14 +381,10 @@ impl Builder<'_, '_> {
             let path = all.key(key);
             let hash = req_str(entry, "objectHash", &path)?;
             let actions = req(entry, "actions", &path)?;
-            let Some(order) = self.row.object_order(hash) else {
+            let Some((cell, on_root)) = self.answer_target(hash) else {
                 continue;
             };
-            let cell = self
-                .row
-                .object(order)
-                .cloned()
-                .ok_or_else(|| LabelError::label_row("lost object"))?;
+            let bound = if on_root { bound } else { None };
             let mut o = cell.lock();
             let onto = o.onto.clone();
             let feature = o.feature;
@@ -432,6 +437,10 @@ impl Builder<'_, '_> {
         let dt = self.row.media.data_type;
         let root = Path::Root("label_row");
         let all = root.field("classification_answers");
+        if self.row.spaces.get(crate::spaces::ROOT_SPACE_ID).is_some() {
+            // The root layer is a space of its own (multilayer images): it holds every placement on the row.
+            return Ok(());
+        }
         for (key, entry) in as_map(v, &all)?.iter() {
             let path = all.key(key);
             as_map(entry, &path)?;

@@ -74,6 +74,11 @@ impl Builder<'_, '_> {
                 width: get("width").map_or(Value::from(0), Val::to_value),
                 height: get("height").map_or(Value::from(0), Val::to_value),
                 audio,
+                metadata: if dt == DataType::Group {
+                    get("metadata").filter(|m| !m.is_null()).map(Val::to_value)
+                } else {
+                    None
+                },
             };
             self.row.units.insert(frame, du);
             if let Some(labels) = get("labels") {
@@ -255,23 +260,23 @@ impl Builder<'_, '_> {
 
 /// The keys of a frame-object entry the parser reads besides the geometry, found in one pass.
 #[derive(Default)]
-struct FrameObjectFields<'t> {
-    object_hash: Option<Val<'t>>,
-    feature_hash: Option<Val<'t>>,
-    geometry: GeometryKeys<'t>,
+pub(super) struct FrameObjectFields<'t> {
+    pub(super) object_hash: Option<Val<'t>>,
+    pub(super) feature_hash: Option<Val<'t>>,
+    pub(super) geometry: GeometryKeys<'t>,
     event: Option<Val<'t>>,
     interpolate: Option<Val<'t>>,
-    created_at: Option<Val<'t>>,
-    created_by: Option<Val<'t>>,
-    last_edited_at: Option<Val<'t>>,
-    last_edited_by: Option<Val<'t>>,
-    confidence: Option<Val<'t>>,
-    manual_annotation: Option<Val<'t>>,
+    pub(super) created_at: Option<Val<'t>>,
+    pub(super) created_by: Option<Val<'t>>,
+    pub(super) last_edited_at: Option<Val<'t>>,
+    pub(super) last_edited_by: Option<Val<'t>>,
+    pub(super) confidence: Option<Val<'t>>,
+    pub(super) manual_annotation: Option<Val<'t>>,
     is_deleted: Option<Val<'t>>,
 }
 
 impl<'t> FrameObjectFields<'t> {
-    fn read(m: MapRef<'t>) -> Self {
+    pub(super) fn read(m: MapRef<'t>) -> Self {
         let mut f = Self::default();
         for (k, v) in m.iter() {
             if f.geometry.note(k, v) {

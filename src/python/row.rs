@@ -15,9 +15,10 @@ use super::tree::tree_from_py;
 use crate::error::LabelError;
 use crate::export::{export_json, ExportOptions};
 use crate::instance::{Geometries, MetaUpdate, ObjectCell};
-use crate::parse::{parse_tree, ParseContext};
+use crate::parse::{parse_tree_with_spaces, ParseContext};
 use crate::ranges::Frame;
 use crate::row::{DataType, MediaInfo, RowStore};
+use crate::spaces::SpaceDef;
 use crate::tree::Tree;
 
 #[pyclass(name = "Row", module = "labelrow._core", frozen)]
@@ -31,6 +32,14 @@ impl Drop for PyRow {
     fn drop(&mut self) {
         let labels = self.inner.get_mut().take_labels();
         Python::attach(|py| py.detach(move || drop(labels)));
+    }
+}
+
+/// The spaces the row metadata declares (`media["spaces"]`).
+fn spaces_arg(py: Python<'_>, media: &Bound<'_, PyDict>) -> PyResult<Vec<std::sync::Arc<SpaceDef>>> {
+    match media.get_item("spaces")? {
+        None => Ok(Vec::new()),
+        Some(v) => SpaceDef::all_from_metadata(&to_value(&v)?).py_err(py),
     }
 }
 
@@ -58,6 +67,7 @@ fn parse_detached(
     tree: &Tree<'_>,
     ontology: &PyOntology,
     media: MediaInfo,
+    spaces: &[std::sync::Arc<SpaceDef>],
     date_fallback: &Bound<'_, PyAny>,
 ) -> PyResult<RowStore> {
     let onto = ontology.inner.clone();
@@ -74,7 +84,7 @@ fn parse_detached(
             now,
             date_fallback: &note,
         };
-        (parse_tree(tree.root(), &ctx), unparsed.get())
+        (parse_tree_with_spaces(tree.root(), &ctx, spaces), unparsed.get())
     });
     match first {
         Ok(row) => Ok(row),
@@ -86,7 +96,7 @@ fn parse_detached(
                 now,
                 date_fallback: &fallback,
             };
-            parse_tree(tree.root(), &ctx).py_err(py)
+            parse_tree_with_spaces(tree.root(), &ctx, spaces).py_err(py)
         }
         Err(e) => Err(label_error(py, &e)),
     }
@@ -127,7 +137,14 @@ impl PyRow {
         date_fallback: &Bound<'_, PyAny>,
     ) -> PyResult<Self> {
         let tree = tree_from_py(label_row)?;
-        let row = parse_detached(py, &tree, ontology, media_arg(py, media)?, date_fallback)?;
+        let row = parse_detached(
+            py,
+            &tree,
+            ontology,
+            media_arg(py, media)?,
+            &spaces_arg(py, media)?,
+            date_fallback,
+        )?;
         Ok(Self { inner: Mutex::new(row) })
     }
 
@@ -156,7 +173,14 @@ impl PyRow {
         let tree = py
             .detach(|| crate::tree::json::parse(bytes))
             .map_err(|e| label_error(py, &LabelError::value(format!("invalid label row JSON: {e}"))))?;
-        let row = parse_detached(py, &tree, ontology, media_arg(py, media)?, date_fallback)?;
+        let row = parse_detached(
+            py,
+            &tree,
+            ontology,
+            media_arg(py, media)?,
+            &spaces_arg(py, media)?,
+            date_fallback,
+        )?;
         Ok(Self { inner: Mutex::new(row) })
     }
 
@@ -221,6 +245,9 @@ impl PyRow {
             d.set_item("data_type", to_py(py, &u.mime)?)?;
             d.set_item("width", to_py(py, &u.width)?)?;
             d.set_item("height", to_py(py, &u.height)?)?;
+            if let Some(m) = &u.metadata {
+                d.set_item("metadata", to_py(py, m)?)?;
+            }
             if let Some(a) = &u.audio {
                 for (k, v) in [
                     "audio_codec",
@@ -505,5 +532,174 @@ impl PyRow {
 
     fn classification_orders(&self) -> Vec<u64> {
         self.inner.lock().classifications().map(|(o, _)| o).collect()
+    }
+
+    // ---- spaces (see `super::spaces`) -------------------------------------------------------------------------
+
+    fn space_objects(&self, py: Python<'_>, space_id: &str) -> PyResult<Vec<PyObjectCell>> {
+        super::spaces::objects(&self.inner.lock(), space_id).py_err(py)
+    }
+
+    fn space_classifications(&self, py: Python<'_>, space_id: &str) -> PyResult<Vec<PyClassificationCell>> {
+        super::spaces::classifications(&self.inner.lock(), space_id).py_err(py)
+    }
+
+    #[pyo3(signature = (space_id, cell, frames, geometry, meta, on_overlap))]
+    #[allow(clippy::too_many_arguments)]
+    fn space_put_object(
+        &self,
+        py: Python<'_>,
+        space_id: &str,
+        cell: &PyObjectCell,
+        frames: Vec<Frame>,
+        geometry: &Bound<'_, PyAny>,
+        meta: MetaArgs<'_>,
+        on_overlap: Option<&str>,
+    ) -> PyResult<()> {
+        let g = geometry_arg(geometry)?;
+        let update = meta.into_update()?;
+        let overlap = super::spaces::overlap_arg(on_overlap).py_err(py)?;
+        let mut r = self.inner.lock();
+        let space = r.spaces.get_mut(space_id).py_err(py)?;
+        space
+            .put_object(&cell.cell, &frames, &g, &update, overlap, now_secs())
+            .py_err(py)
+    }
+
+    #[pyo3(signature = (space_id, object_hash, frames=None))]
+    fn space_remove_object(
+        &self,
+        py: Python<'_>,
+        space_id: &str,
+        object_hash: &str,
+        frames: Option<Vec<Frame>>,
+    ) -> PyResult<Option<PyObjectCell>> {
+        let mut r = self.inner.lock();
+        let space = r.spaces.get_mut(space_id).py_err(py)?;
+        let cell = space.remove_object(object_hash, frames.as_deref()).py_err(py)?;
+        Ok(cell.map(|cell| PyObjectCell { cell }))
+    }
+
+    #[pyo3(signature = (space_id, cell, frames, meta, on_overlap))]
+    fn space_put_classification(
+        &self,
+        py: Python<'_>,
+        space_id: &str,
+        cell: &PyClassificationCell,
+        frames: Option<Vec<Frame>>,
+        meta: MetaArgs<'_>,
+        on_overlap: Option<&str>,
+    ) -> PyResult<()> {
+        let update = meta.into_update()?;
+        let overlap = super::spaces::overlap_arg(on_overlap).py_err(py)?;
+        let mut r = self.inner.lock();
+        let space = r.spaces.get_mut(space_id).py_err(py)?;
+        space
+            .put_classification(&cell.cell, frames.as_deref(), &update, overlap, now_secs())
+            .py_err(py)
+    }
+
+    #[pyo3(signature = (space_id, classification_hash, frames=None))]
+    fn space_remove_classification(
+        &self,
+        py: Python<'_>,
+        space_id: &str,
+        classification_hash: &str,
+        frames: Option<Vec<Frame>>,
+    ) -> PyResult<Option<PyClassificationCell>> {
+        let mut r = self.inner.lock();
+        let space = r.spaces.get_mut(space_id).py_err(py)?;
+        let cell = space
+            .remove_classification(classification_hash, frames.as_deref())
+            .py_err(py)?;
+        Ok(cell.map(|cell| PyClassificationCell { cell }))
+    }
+
+    /// `(frame, object hash)` of every object annotation on a space, frames ascending.
+    fn space_object_annotations(&self, py: Python<'_>, space_id: &str) -> PyResult<Vec<(Frame, String)>> {
+        Ok(super::spaces::space(&self.inner.lock(), space_id)
+            .py_err(py)?
+            .object_annotations())
+    }
+
+    /// `(frame or None, classification hash)` of every classification placement on a space.
+    fn space_classification_annotations(
+        &self,
+        py: Python<'_>,
+        space_id: &str,
+    ) -> PyResult<Vec<(Option<Frame>, String)>> {
+        Ok(super::spaces::space(&self.inner.lock(), space_id)
+            .py_err(py)?
+            .classification_annotations())
+    }
+
+    /// Frames an object is annotated on in a space.
+    fn space_object_frames(&self, py: Python<'_>, space_id: &str, object_hash: &str) -> PyResult<Vec<Frame>> {
+        Ok(super::spaces::space(&self.inner.lock(), space_id)
+            .py_err(py)?
+            .object_frames(object_hash))
+    }
+
+    /// `(entry, metadata tuple)` of an object annotation on a space, or None.
+    fn space_annotation<'py>(
+        &self,
+        py: Python<'py>,
+        space_id: &str,
+        object_hash: &str,
+        frame: Frame,
+    ) -> PyResult<Option<Bound<'py, pyo3::types::PyTuple>>> {
+        super::spaces::annotation(py, &self.inner.lock(), space_id, object_hash, frame)
+    }
+
+    /// Metadata tuple of a classification placement (`frame` None: the whole-space one), or None.
+    #[pyo3(signature = (space_id, classification_hash, frame=None))]
+    fn space_classification_meta<'py>(
+        &self,
+        py: Python<'py>,
+        space_id: &str,
+        classification_hash: &str,
+        frame: Option<Frame>,
+    ) -> PyResult<Option<Bound<'py, pyo3::types::PyTuple>>> {
+        super::spaces::classification_meta(py, &self.inner.lock(), space_id, classification_hash, frame)
+    }
+
+    fn space_set_object_meta(
+        &self,
+        space_id: &str,
+        object_hash: &str,
+        frame: Frame,
+        name: &str,
+        value: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        super::spaces::set_object_meta(&mut self.inner.lock(), space_id, object_hash, frame, name, value)
+    }
+
+    fn space_set_object_geometry(
+        &self,
+        space_id: &str,
+        object_hash: &str,
+        frame: Frame,
+        geometry: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        super::spaces::set_object_geometry(&mut self.inner.lock(), space_id, object_hash, frame, geometry)
+    }
+
+    #[pyo3(signature = (space_id, classification_hash, frame, name, value))]
+    fn space_set_classification_meta(
+        &self,
+        space_id: &str,
+        classification_hash: &str,
+        frame: Option<Frame>,
+        name: &str,
+        value: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        super::spaces::set_classification_meta(
+            &mut self.inner.lock(),
+            space_id,
+            classification_hash,
+            frame,
+            name,
+            value,
+        )
     }
 }

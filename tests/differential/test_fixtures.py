@@ -23,10 +23,21 @@ pytest.importorskip("encord")
 
 from conftest import FIXTURES_DIR, jdump, mask_path, unified
 
-#: data types covered for now; the others (group, scene) come later.
-DATA_TYPES = {"video", "image", "img_group", "dicom", "nifti", "pdf", "audio", "plain_text"}
+#: data types covered for now; scenes come later.
+DATA_TYPES = {"video", "image", "img_group", "dicom", "nifti", "pdf", "audio", "plain_text", "group"}
 
 LIBS = ["encord", "labelrow"]
+
+#: fixtures labelrow cannot reproduce yet, and why (strict xfail: a pass means the entry must go).
+PENDING = {
+    stem: "audio/text/HTML spaces hold no labels yet (range-based space labels)"
+    for stem in ("dg_all_modalities_patched", "dg_two_audio_patched", "dg_two_html_patched", "dg_two_text_patched")
+}
+
+
+def _pending(stem: str, lib_name: str) -> None:
+    if lib_name == "labelrow" and stem in PENDING:
+        pytest.xfail(PENDING[stem])
 
 
 def _manifest() -> dict:
@@ -101,6 +112,7 @@ def test_manifest_present() -> None:
 @pytest.mark.parametrize("lib_name", LIBS)
 @pytest.mark.parametrize("stem", STEMS)
 def test_fixture_expected(stem: str, lib_name: str) -> None:
+    _pending(stem, lib_name)
     row = build_row(lib_name, stem)
     row.from_labels_dict(_read(stem, "labels"))
     _compare(stem, _read(stem, "expected"), row.to_encord_dict(), "to_encord_dict() differs from expected")
@@ -110,6 +122,7 @@ def test_fixture_expected(stem: str, lib_name: str) -> None:
 @pytest.mark.parametrize("stem", STEMS)
 def test_fixture_roundtrip(stem: str, lib_name: str) -> None:
     """Loading the expected output again reproduces it (or, for dynamic answers, does so every second time)."""
+    _pending(stem, lib_name)
     entry = ENTRIES[stem]
     expected = _read(stem, "expected")
     row = build_row(lib_name, stem)
@@ -127,9 +140,50 @@ def test_fixture_roundtrip(stem: str, lib_name: str) -> None:
         pytest.skip(f"{stem}: the manifest states no round-trip property")
 
 
+def _probe_space(row, space) -> dict:
+    import dataclasses
+
+    out = {"id": space.space_id, "class": type(space).__name__, "metadata": dataclasses.asdict(space.metadata)}
+    out["objects"] = [o.object_hash for o in space.get_object_instances()]
+    out["classifications"] = [c.classification_hash for c in space.get_classification_instances()]
+    if out["class"] in ("VideoSpace", "ImageSpace", "MedicalSpace", "PdfSpace"):
+        out["object_annotations"] = [
+            (a.object_hash, a.frame, repr(a.coordinates), a.created_by, a.confidence, a.manual_annotation)
+            for a in space.get_annotations("object")
+        ]
+        out["classification_annotations"] = [
+            (a.classification_hash, a.frame, a.created_by, a.confidence)
+            for a in space.get_annotations("classification")
+        ]
+    return out
+
+
+_SPACE_TYPES = ["video", "image", "image_sequence", "audio", "time_series", "text", "html", "medical", "pdf"]
+
+
+def _probe_lookups(lib, row) -> list:
+    """get_space by id, layout key and file name, for every type literal, and the errors of misses."""
+    import program
+
+    out = []
+    keys = [("id", s.space_id) for s in row.get_spaces()] + [("id", "missing-id")]
+    keys += [("layout_key", s.metadata.layout_key) for s in row.get_spaces() if s.metadata.layout_key]
+    keys += [("layout_key", "missing-key"), ("file_name", "missing.jpg")]
+    keys += [("file_name", s.metadata.file_name) for s in row.get_spaces()]
+    for kw, value in keys:
+        for type_ in _SPACE_TYPES:
+            got = program._try(
+                lib, lambda kw=kw, value=value, type_=type_: row.get_space(**{kw: value, "type_": type_})
+            )
+            out.append((kw, value, type_, got.space_id if hasattr(got, "space_id") else got))
+    out.append(program._try(lib, lambda: row.get_space(id="a", layout_key="b", type_="video")))
+    return out
+
+
 @pytest.mark.parametrize("stem", STEMS)
 def test_fixture_labelrow_matches_reference_queries(stem: str, ref_lib, our_lib) -> None:
     """Row-level properties and simple queries of the loaded fixture agree between the libraries."""
+    _pending(stem, "labelrow")
 
     def probe(lib_name: str, lib) -> dict:
         import program
@@ -167,7 +221,9 @@ def test_fixture_labelrow_matches_reference_queries(stem: str, ref_lib, our_lib)
             }
             for f in frames[:40]
         }
-        return json.loads(json.dumps(out))
+        out["spaces"] = t(lambda: [_probe_space(row, s) for s in row.get_spaces()])
+        out["lookups"] = t(lambda: _probe_lookups(lib, row))
+        return json.loads(json.dumps(out, default=repr))
 
     import program
 

@@ -21,10 +21,11 @@ from labelrow.objects.frame_view import FrameView as _FrameView
 from labelrow.objects.frame_view import FrameViewMetadata as _FrameViewMetadata
 from labelrow.objects.frame_view import LabelRowReadOnlyDataImagesDataEntry as _ImagesDataEntry
 from labelrow.objects.frames import Frames, frames_class_to_frames_list, frames_to_ranges
-from labelrow.objects.metadata import DICOMSeriesMetadata
+from labelrow.objects.metadata import DataGroupMetadata, DICOMSeriesMetadata
 from labelrow.objects.ontology_element import _walk
 from labelrow.objects.ontology_object_instance import ObjectInstance
 from labelrow.objects.ontology_structure import OntologyStructure, as_structure
+from labelrow.objects.spaces._row_spaces import RowSpacesMixin
 from labelrow.orm import storage as orm_storage
 from labelrow.orm.label_row import AnnotationTaskStatus, LabelRowMetadata, LabelStatus
 
@@ -43,7 +44,7 @@ _DETACHED = (
 )
 
 
-class LabelRowV2:
+class LabelRowV2(RowSpacesMixin):
     """All labels of one data row, with the reference SDK's API."""
 
     FrameView = _FrameView
@@ -69,6 +70,7 @@ class LabelRowV2:
         self._elements: dict[str, Any] = {}
         self._units_cache: dict[int, dict[str, Any]] | None = None
         self._header_cache: dict[str, Any] | None = None
+        self._init_spaces()
 
     # ---- construction -----------------------------------------------------------------------------------------
 
@@ -134,6 +136,7 @@ class LabelRowV2:
             "fps": m.frames_per_second,
             "duration": m.duration,
             "is_shadow_data": m.is_shadow_data,
+            "spaces": m.spaces or {},
         }
 
     def from_labels_dict(self, label_row_dict: dict, *, preserve_identity: bool = False) -> None:
@@ -175,6 +178,7 @@ class LabelRowV2:
         self._stray_frames = {}
         self._units_cache = None
         self._header_cache = None
+        self._reset_space_instances()
 
     # ---- helpers ----------------------------------------------------------------------------------------------
 
@@ -441,8 +445,15 @@ class LabelRowV2:
         return self._metadata.last_actioned_by_user_email
 
     @property
-    def metadata(self) -> DICOMSeriesMetadata | None:
-        """The DICOM series metadata of a DICOM row (the unit's `metadata`), else None."""
+    def metadata(self) -> DICOMSeriesMetadata | DataGroupMetadata | None:
+        """The DICOM series metadata of a DICOM row, a data group's members (`DataGroupMetadata`) when its data
+        unit has them; `None` otherwise."""
+        if self.data_type == DataType.GROUP:
+            self._require_labels()
+            unit = self._first_unit()
+            if unit is None or unit.get("metadata") is None:
+                return None
+            return DataGroupMetadata.from_dict(unit["metadata"])
         return _medical.series_metadata(self)
 
     # ---- frames -----------------------------------------------------------------------------------------------
@@ -686,24 +697,6 @@ class LabelRowV2:
     def to_encord_dict(self, renumber_objects: bool = False) -> dict[str, Any]:
         """The label row in the Encord dict format."""
         return self._require_labels().to_dict(renumber_objects)
-
-    # ---- spaces -----------------------------------------------------------------------------------------------
-
-    def get_spaces(self) -> list[Any]:
-        return []
-
-    def get_space(
-        self,
-        *,
-        id: str | None = None,
-        layout_key: str | None = None,
-        type_: Any = None,
-        stream_id: str | None = None,
-        event_index: int = 0,
-        start_frame: int | None = None,
-        file_name: str | None = None,
-    ) -> Any:
-        raise LabelRowError(f"Could not find space with given id {id!r}. Available space ids: []")
 
     # ---- server operations ------------------------------------------------------------------------------------
 

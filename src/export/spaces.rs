@@ -1,0 +1,307 @@
+//! The parts of the export that spaces contribute: their entries in `object_answers`, `object_actions` and
+//! `classification_answers`, and the `spaces` dict itself (with its own object-entry key order).
+
+use std::collections::HashSet;
+
+use indexmap::IndexMap;
+
+use super::{opt_sym, write_geometry, ExportOptions, Key, LabelSink};
+use crate::error::{LabelError, Result};
+use crate::geometry::Geometry;
+use crate::instance::{AnnotationMeta, FrameAnnotation, ObjectData};
+use crate::ranges::{Frame, RangeSet};
+use crate::row::RowStore;
+use crate::spaces::{Space, SpaceClassification, SpaceKind, ROOT_SPACE_ID};
+
+/// Writes the `object_answers` entries of objects held by spaces (after the row's own, each object once).
+pub(super) fn object_answers<S: LabelSink>(row: &RowStore, opts: ExportOptions, s: &mut S) {
+    let mut seen: HashSet<&str> = HashSet::new();
+    for space in row.spaces.spaces.values() {
+        for (hash, cell) in &space.labels.objects {
+            if row.object_order(hash).is_some() || !seen.insert(hash) {
+                continue;
+            }
+            let o = cell.lock();
+            s.key_str(hash);
+            s.begin_map(3);
+            s.key(Key::Classifications);
+            o.static_answers.write(&o.onto, o.feature_node(), s);
+            s.key(Key::ObjectHash);
+            s.sym(hash);
+            if let (Some(n), false) = (o.object_number, opts.renumber_objects) {
+                s.key(Key::ObjectNumber);
+                s.uint(n);
+            }
+            s.end_map();
+        }
+    }
+}
+
+/// Writes the `object_actions` entries of objects on video-like spaces: answers in insertion order.
+pub(super) fn object_actions<S: LabelSink>(row: &RowStore, s: &mut S) {
+    let mut seen: HashSet<&str> = HashSet::new();
+    for space in row.spaces.spaces.values() {
+        if !matches!(space.def.kind, SpaceKind::Video | SpaceKind::ImageSequence) {
+            continue;
+        }
+        for (hash, cell) in &space.labels.objects {
+            let o = cell.lock();
+            if o.dynamic_answers.is_empty() || row.object_order(hash).is_some() || !seen.insert(hash) {
+                continue;
+            }
+            s.key_str(hash);
+            s.begin_map(2);
+            s.key(Key::Actions);
+            o.dynamic_answers.write_forward(&o.onto, s);
+            s.key(Key::ObjectHash);
+            s.sym(hash);
+            s.end_map();
+        }
+    }
+}
+
+/// One placement of a classification on a space, as its `classification_answers` entry reports it.
+pub(super) struct Placement<'a> {
+    space: &'a Space,
+    c: &'a SpaceClassification,
+    /// `{"range": ..., "type": "frame"}` value of the entry's `spaces`.
+    range: RangeSet,
+    meta: AnnotationMeta,
+}
+
+fn placement<'a>(space: &'a Space, c: &'a SpaceClassification) -> Placement<'a> {
+    let global_feature = c.cell.lock().is_global();
+    let (range, meta) = match &c.global {
+        Some(meta) => {
+            let range = if space.def.kind.is_image() && !global_feature {
+                RangeSet::from_ranges([(0, 0)])
+            } else {
+                RangeSet::new()
+            };
+            (range, meta.clone())
+        }
+        None => {
+            let hash = c.cell.lock().hash.clone();
+            let first = c.ranges.ranges().first().map(|r| r.0);
+            let meta = first
+                .and_then(|f| space.labels.class_frames.get(&f))
+                .and_then(|m| m.get(&hash))
+                .cloned()
+                .unwrap_or_else(|| AnnotationMeta::new(0));
+            (c.ranges.clone(), meta)
+        }
+    };
+    Placement { space, c, range, meta }
+}
+
+/// The placements of each classification held by spaces, by hash in order of first appearance.
+pub(super) fn classification_placements(row: &RowStore) -> IndexMap<String, Vec<Placement<'_>>> {
+    let mut out: IndexMap<String, Vec<Placement<'_>>> = IndexMap::new();
+    for space in row.spaces.spaces.values() {
+        for (hash, c) in &space.labels.classifications {
+            out.entry(hash.clone()).or_default().push(placement(space, c));
+        }
+    }
+    out
+}
+
+fn write_space_ranges<S: LabelSink>(p: &Placement<'_>, s: &mut S) {
+    s.begin_map(2);
+    s.key(Key::Range);
+    crate::answers::write_ranges(&p.range, s);
+    s.key_str("type");
+    s.sym("frame");
+    s.end_map();
+}
+
+/// Writes one classification's entry from its placements on spaces, merged as the reference merges them:
+/// the `spaces` of every placement, everything else from the last one. `root` is the row's own entry when it
+/// holds the classification too (its key order and range are kept).
+pub(super) fn write_classification_entry<S: LabelSink>(
+    hash: &str,
+    placements: &[Placement<'_>],
+    root: Option<&crate::instance::ClassificationData>,
+    s: &mut S,
+) {
+    let Some(last) = placements.last() else { return };
+    let c = last.c.cell.lock();
+    let node = c.feature_node();
+    let on_root = |p: &Placement<'_>| p.space.def.id == ROOT_SPACE_ID;
+    let root_range = match root {
+        Some(r) if !on_root(last) || last.range.is_empty() => Some(r.ranges.clone()),
+        _ => None,
+    };
+    let range = if on_root(last) {
+        if last.range.is_empty() {
+            root_range.unwrap_or_default()
+        } else {
+            last.range.clone()
+        }
+    } else {
+        root_range.unwrap_or_default()
+    };
+    let write_spaces = |s: &mut S| {
+        let named: Vec<&Placement<'_>> = placements.iter().filter(|p| !on_root(p)).collect();
+        s.begin_map(named.len());
+        for p in &named {
+            s.key_str(&p.space.def.id);
+            write_space_ranges(p, s);
+        }
+        s.end_map();
+    };
+    s.key_str(hash);
+    s.begin_map(11);
+    s.key(Key::Classifications);
+    c.answers.write_forward(&c.onto, node, s);
+    s.key(Key::ClassificationHash);
+    s.sym(hash);
+    s.key(Key::FeatureHash);
+    s.sym(&node.hash);
+    s.key(Key::Spaces);
+    write_spaces(s);
+    if root.is_some() {
+        s.key(Key::Range);
+        crate::answers::write_ranges(&range, s);
+    }
+    let m = &last.meta;
+    s.key(Key::CreatedBy);
+    opt_sym(s, m.created_by.as_deref());
+    s.key(Key::CreatedAt);
+    s.date(m.created_at);
+    s.key(Key::LastEditedBy);
+    opt_sym(s, m.last_edited_by.as_deref());
+    s.key(Key::LastEditedAt);
+    s.date(m.last_edited_at);
+    s.key(Key::Confidence);
+    s.number(&m.confidence);
+    s.key(Key::ManualAnnotation);
+    s.bool(m.manual_annotation);
+    if root.is_none() {
+        s.key(Key::Range);
+        crate::answers::write_ranges(&range, s);
+    }
+    s.end_map();
+}
+
+/// A space-label object entry: the reference builds these in a different key order from the row's own.
+fn write_space_object<S: LabelSink>(o: &ObjectData, a: &FrameAnnotation, s: &mut S) {
+    let node = o.feature_node();
+    s.begin_map(14);
+    s.key(Key::ObjectHash);
+    s.sym(&o.hash);
+    s.key(Key::FeatureHash);
+    s.sym(&node.hash);
+    s.key(Key::Name);
+    s.sym(&node.name);
+    s.key(Key::Color);
+    s.sym(&node.color);
+    s.key(Key::Value);
+    s.sym(&node.value);
+    s.key(Key::CreatedAt);
+    s.date(a.meta.created_at);
+    s.key(Key::ManualAnnotation);
+    s.bool(a.meta.manual_annotation);
+    s.key(Key::Confidence);
+    s.number(&a.meta.confidence);
+    s.key(Key::LastEditedAt);
+    s.date(a.meta.last_edited_at);
+    if let Some(by) = &a.meta.last_edited_by {
+        s.key(Key::LastEditedBy);
+        s.sym(by);
+    }
+    if let Some(by) = &a.meta.created_by {
+        s.key(Key::CreatedBy);
+        s.sym(by);
+    }
+    write_geometry(&a.geometry, s);
+    s.key(Key::Shape);
+    s.sym(a.geometry.shape());
+    s.end_map();
+}
+
+fn check_bitmask(space: &Space, a: &FrameAnnotation, frame: Frame, hash: &str) -> Result<()> {
+    if let Geometry::Bitmask { height, width, .. } = &a.geometry {
+        if space.def.width != Some(*width) || space.def.height != Some(*height) {
+            return Err(LabelError::value(format!(
+                "Bitmask dimensions don't match the media dimensions: object `{hash}` on frame {frame} of space \
+                 `{}` has a {height}x{width} mask",
+                space.def.id
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn write_blob<S: LabelSink>(
+    space: &Space,
+    frame: Frame,
+    on_frame: &IndexMap<String, FrameAnnotation>,
+    s: &mut S,
+) -> Result<()> {
+    s.begin_map(2);
+    s.key(Key::Objects);
+    s.begin_list(on_frame.len());
+    for (hash, a) in on_frame {
+        let Some(cell) = space.labels.objects.get(hash) else {
+            continue;
+        };
+        check_bitmask(space, a, frame, hash)?;
+        write_space_object(&cell.lock(), a, s);
+    }
+    s.end_list();
+    s.key(Key::Classifications);
+    s.begin_list(0);
+    s.end_list();
+    s.end_map();
+    Ok(())
+}
+
+fn write_labels<S: LabelSink>(space: &Space, s: &mut S) -> Result<()> {
+    let frames = &space.labels.frames;
+    match space.def.kind {
+        SpaceKind::SceneImage => match frames.get(&0) {
+            Some(m) => write_blob(space, 0, m, s)?,
+            None => write_blob(space, 0, &IndexMap::new(), s)?,
+        },
+        k if k.is_image() || k.is_multi_frame() => {
+            let used: Vec<(&Frame, &IndexMap<String, FrameAnnotation>)> =
+                frames.iter().filter(|(_, m)| !m.is_empty()).collect();
+            s.begin_map(used.len());
+            for (f, m) in used {
+                s.key_str(&f.to_string());
+                write_blob(space, *f, m, s)?;
+            }
+            s.end_map();
+        }
+        _ => {
+            s.begin_map(0);
+            s.end_map();
+        }
+    }
+    Ok(())
+}
+
+/// Writes the `spaces` value.
+pub(super) fn write_spaces<S: LabelSink>(row: &RowStore, s: &mut S) -> Result<()> {
+    s.begin_map(row.spaces.spaces.len());
+    for (id, space) in &row.spaces.spaces {
+        let d = &space.def;
+        s.key_str(id);
+        s.begin_map(2 + d.before_labels.len() + d.after_labels.len());
+        s.key_str("space_type");
+        s.sym(d.kind.as_str());
+        for (k, v) in &d.before_labels {
+            s.key_str(k);
+            s.raw(v);
+        }
+        s.key(Key::Labels);
+        write_labels(space, s)?;
+        for (k, v) in &d.after_labels {
+            s.key_str(k);
+            s.raw(v);
+        }
+        s.end_map();
+    }
+    s.end_map();
+    Ok(())
+}
