@@ -177,7 +177,8 @@ fn classification_answers<S: LabelSink>(row: &RowStore, s: &mut S) {
     s.end_map();
 }
 
-fn write_instance_meta<S: LabelSink>(meta: &AnnotationMeta, s: &mut S) {
+/// `createdBy, createdAt, lastEditedBy, lastEditedAt`, in this order.
+pub(super) fn write_edit_meta<S: LabelSink>(meta: &AnnotationMeta, s: &mut S) {
     s.key(Key::CreatedBy);
     opt_sym(s, meta.created_by.as_deref());
     s.key(Key::CreatedAt);
@@ -186,6 +187,11 @@ fn write_instance_meta<S: LabelSink>(meta: &AnnotationMeta, s: &mut S) {
     opt_sym(s, meta.last_edited_by.as_deref());
     s.key(Key::LastEditedAt);
     s.date(meta.last_edited_at);
+}
+
+/// The edit metadata, then `confidence, manualAnnotation`.
+pub(super) fn write_instance_meta<S: LabelSink>(meta: &AnnotationMeta, s: &mut S) {
+    write_edit_meta(meta, s);
     s.key(Key::Confidence);
     s.number(&meta.confidence);
     s.key(Key::ManualAnnotation);

@@ -2,7 +2,7 @@
 //! with the instance metadata and the ranges; their data units carry no frame labels.
 
 use super::sink::{Key, LabelSink};
-use super::{opt_sym, ExportOptions};
+use super::ExportOptions;
 use crate::error::{LabelError, Result};
 use crate::geometry::{Geometry, HtmlNode, HtmlRange};
 use crate::instance::ObjectData;
@@ -86,17 +86,10 @@ pub fn write_range_object_answer<S: LabelSink>(
         s.key(Key::ObjectNumber);
         s.uint(n);
     }
-    let m = &a.meta;
-    s.key(Key::CreatedBy);
-    opt_sym(s, m.created_by.as_deref());
-    s.key(Key::CreatedAt);
-    s.date(m.created_at);
-    s.key(Key::LastEditedBy);
-    opt_sym(s, m.last_edited_by.as_deref());
-    s.key(Key::LastEditedAt);
-    s.date(m.last_edited_at);
+    // Range objects carry no `confidence` (the reference never writes one for them).
+    super::write_edit_meta(&a.meta, s);
     s.key(Key::ManualAnnotation);
-    s.bool(m.manual_annotation);
+    s.bool(a.meta.manual_annotation);
     s.key(Key::FeatureHash);
     s.sym(&node.hash);
     s.key(Key::Name);

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use indexmap::IndexMap;
 
-use super::{opt_sym, write_geometry, ExportOptions, Key, LabelSink};
+use super::{write_geometry, ExportOptions, Key, LabelSink};
 use crate::error::{LabelError, Result};
 use crate::geometry::Geometry;
 use crate::instance::{AnnotationMeta, FrameAnnotation, ObjectData};
@@ -163,19 +163,7 @@ pub(super) fn write_classification_entry<S: LabelSink>(
         s.key(Key::Range);
         crate::answers::write_ranges(&range, s);
     }
-    let m = &last.meta;
-    s.key(Key::CreatedBy);
-    opt_sym(s, m.created_by.as_deref());
-    s.key(Key::CreatedAt);
-    s.date(m.created_at);
-    s.key(Key::LastEditedBy);
-    opt_sym(s, m.last_edited_by.as_deref());
-    s.key(Key::LastEditedAt);
-    s.date(m.last_edited_at);
-    s.key(Key::Confidence);
-    s.number(&m.confidence);
-    s.key(Key::ManualAnnotation);
-    s.bool(m.manual_annotation);
+    super::write_instance_meta(&last.meta, s);
     if root.is_none() {
         s.key(Key::Range);
         crate::answers::write_ranges(&range, s);
