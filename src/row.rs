@@ -227,8 +227,7 @@ impl RowStore {
         }
     }
 
-    fn index_frames(&mut self, order: u64, frames: impl IntoIterator<Item = Frame>) {
-        let mut frames: Vec<Frame> = frames.into_iter().collect();
+    fn index_frames(&mut self, order: u64, mut frames: Vec<Frame>) {
         if !frames.is_sorted() {
             frames.sort_unstable();
         }
@@ -306,7 +305,7 @@ impl RowStore {
         for o in objects {
             let order = self.next_order;
             self.next_order += 1;
-            self.index_frames(order, o.frames.keys().copied());
+            self.index_frames(order, o.frames.keys().copied().collect());
             let before = self.object_by_hash.insert(o.hash.clone(), order);
             debug_assert!(
                 before.is_none(),
@@ -389,11 +388,6 @@ impl RowStore {
             self.remove_object(order);
         }
         Ok(emptied)
-    }
-
-    /// Registers one more frame of an object in the index (used by the parser).
-    pub fn reindex_object_frame(&mut self, order: u64, frame: Frame) {
-        self.index_frames(order, [frame]);
     }
 
     /// Orders of the objects on `frame`, in row order.
