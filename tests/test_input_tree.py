@@ -379,3 +379,80 @@ def test_image_group_objects_kept_as_text() -> None:
     again = LabelRowV2.from_media_metadata(STRUCTURE, images)
     again.from_json(json.dumps(d))
     assert again.to_encord_dict() == d
+
+
+# ---- the dict walk reads data_units frames one at a time, as the parser reaches them -------------------------
+
+
+def _first_unit(d: dict) -> dict:
+    return next(iter(d["data_units"].values()))
+
+
+def test_a_bad_value_inside_a_later_frame_fails_the_load_and_keeps_the_row() -> None:
+    row = new_row()
+    row.from_labels_dict(copy.deepcopy(BASE))
+    before = row.to_json()
+    # The frames before it were already parsed when the walk meets the set: the load still fails as a whole.
+    d = copy.deepcopy(BASE)
+    _first_unit(d)["labels"]["5"]["objects"][0]["extra"] = {1, 2}
+    with pytest.raises(TypeError, match="unsupported value of type set"):
+        row.from_labels_dict(d)
+    d = copy.deepcopy(BASE)
+    _first_unit(d)["labels"]["5"]["objects"][0]["boundingBox"]["h"] = 2**70
+    with pytest.raises(TypeError, match="integer out of the 64-bit range"):
+        row.from_labels_dict(d)
+    assert row.to_json() == before
+
+
+def test_frames_of_other_kinds_read_as_before() -> None:
+    # A frame that is a dict subclass is read in the walk itself; one that is not a dict is reported with its
+    # place, whichever way it was read.
+    d = copy.deepcopy(BASE)
+    labels = _first_unit(d)["labels"]
+    labels["0"] = OrderedDict(labels["0"])
+    assert loaded(d) == loaded(copy.deepcopy(BASE))
+    for bad in ([], "frame", None):
+        d = copy.deepcopy(BASE)
+        _first_unit(d)["labels"]["3"] = bad
+        with pytest.raises(LabelRowError) as dict_err:
+            loaded(d)
+        with pytest.raises(LabelRowError) as json_err:
+            loaded_json(json.dumps(d))
+        assert '.labels["3"]' in dict_err.value.message
+        assert dict_err.value.message == json_err.value.message
+
+
+def test_python_code_run_inside_a_frame_sees_the_frames_after_it_unread() -> None:
+    # A number type whose conversion runs Python code that empties a later frame: the later frame is walked
+    # when the parser reaches it, so its objects are gone (no stale read, no crash).
+    d = copy.deepcopy(BASE)
+    labels = _first_unit(d)["labels"]
+    later = labels["5"]
+
+    class Sneaky:
+        def __index__(self) -> int:
+            raise TypeError("not an int")
+
+        def __float__(self) -> float:
+            later["objects"] = []
+            return 0.25
+
+    labels["0"]["objects"][0]["boundingBox"]["h"] = Sneaky()
+    out = json.loads(loaded(d))
+    frames = next(iter(out["data_units"].values()))["labels"]
+    assert frames["0"]["objects"][0]["boundingBox"]["h"] == 0.25
+    assert "5" not in frames
+    expected = copy.deepcopy(BASE)
+    del _first_unit(expected)["labels"]["5"]
+    assert out["data_units"] == json.loads(loaded(expected))["data_units"]
+
+
+def test_a_frame_with_a_date_only_the_general_parser_reads() -> None:
+    # The first parse notes such dates and the load is redone with the Python fallback: the frames are walked
+    # again from their objects.
+    d = copy.deepcopy(BASE)
+    _first_unit(d)["labels"]["5"]["objects"][0]["createdAt"] = "Feb 9 2023"
+    out = json.loads(loaded(d))
+    entry = next(iter(out["data_units"].values()))["labels"]["5"]["objects"][0]
+    assert entry["createdAt"] == "Thu, 09 Feb 2023 00:00:00 UTC"
+    assert out == json.loads(loaded_json(json.dumps(d)))

@@ -17,6 +17,7 @@ use crate::instance::{AnnotationMeta, ClassificationData, FrameAnnotation, Objec
 use crate::ranges::{Frame, RangeSet};
 use crate::row::{DataType, Header, MediaInfo, RowStore};
 use crate::tree::json::FragmentParser;
+use crate::tree::Deferred;
 use crate::tree::{ListRef, MapRef, Path, Tree, Val};
 
 mod answers;
@@ -175,6 +176,16 @@ pub fn parse_tree_with_spaces(
     ctx: &ParseContext<'_>,
     spaces_meta: &[Arc<crate::spaces::SpaceDef>],
 ) -> Result<RowStore> {
+    parse_tree_deferred(d, ctx, spaces_meta, None)
+}
+
+/// [`parse_tree_with_spaces`] of a tree whose [`Node::Deferred`](crate::tree) values `deferred` builds.
+pub(crate) fn parse_tree_deferred(
+    d: Val<'_>,
+    ctx: &ParseContext<'_>,
+    spaces_meta: &[Arc<crate::spaces::SpaceDef>],
+    deferred: Option<&mut dyn Deferred>,
+) -> Result<RowStore> {
     let p = Path::Root("label_row");
     let top = as_map(d, &p)?;
     // Every top-level key is looked up once, in one pass over the dict.
@@ -231,6 +242,7 @@ pub fn parse_tree_with_spaces(
         pending: Vec::new(),
         pending_by_hash: HashMap::new(),
         fragments: FragmentParser::default(),
+        deferred,
     };
     builder.data_units(field("data_units"))?;
     builder.add_pending_objects();
@@ -242,7 +254,7 @@ pub fn parse_tree_with_spaces(
     Ok(row)
 }
 
-struct Builder<'r, 'c> {
+struct Builder<'r, 'c, 'd> {
     row: &'r mut RowStore,
     ctx: &'r ParseContext<'c>,
     /// One copy per distinct user email and interpolation mode.
@@ -256,9 +268,11 @@ struct Builder<'r, 'c> {
     pending_by_hash: HashMap<Box<str>, usize>,
     /// Reads the frames that JSON input keeps as text (`tree::Node::Raw`).
     fragments: FragmentParser,
+    /// Builds the frames that a walk over Python objects left in place (`tree::Node::Deferred`).
+    deferred: Option<&'d mut dyn Deferred>,
 }
 
-impl Builder<'_, '_> {
+impl Builder<'_, '_, '_> {
     fn shared(&mut self, v: Option<Val<'_>>, key: &str, path: &Path<'_>) -> Result<Option<Shared>> {
         let Some(s) = opt_str(v, key, path)? else {
             return Ok(None);

@@ -154,7 +154,7 @@ pub(crate) fn range_geometry(
     })
 }
 
-impl Builder<'_, '_> {
+impl Builder<'_, '_, '_> {
     /// One `object_answers` entry of a range-based row: a whole object. An entry with the hash of an earlier one
     /// replaces it and moves to the end of the row order, as adding it again with `force` would.
     pub(super) fn range_object_answer(&mut self, entry: Val<'_>, path: &Path<'_>) -> Result<()> {

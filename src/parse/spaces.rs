@@ -38,7 +38,7 @@ pub fn class_name(k: SpaceKind) -> &'static str {
     }
 }
 
-impl Builder<'_, '_> {
+impl Builder<'_, '_, '_> {
     /// The metadata fields of an entry (frame object or classification answer) as a full update: the reference
     /// reads every field, with "now" and its defaults for the missing ones.
     fn entry_meta(&mut self, f: &FrameObjectFields<'_>, path: &Path<'_>) -> Result<MetaUpdate> {

@@ -21,7 +21,7 @@ const UNIT_AUDIO: [&str; 4] = [
     "audio_num_channels",
 ];
 
-impl Builder<'_, '_> {
+impl Builder<'_, '_, '_> {
     pub(super) fn data_units(&mut self, units: Val<'_>) -> Result<()> {
         let dt = self.row.media.data_type;
         let root = Path::Root("label_row");
@@ -131,13 +131,25 @@ impl Builder<'_, '_> {
         Ok(())
     }
 
-    /// Runs `read` on `v`, parsed first if JSON input kept it as text: one frame's tree at a time is alive.
+    /// Runs `read` on `v`, built first if the input left it for later (JSON text, or a Python object): one
+    /// frame's tree at a time is alive.
     fn with_parsed<R>(
         &mut self,
         v: Val<'_>,
         path: &Path<'_>,
         read: impl FnOnce(&mut Self, Val<'_>) -> Result<R>,
     ) -> Result<R> {
+        if let Some(index) = v.deferred() {
+            let Some(source) = self.deferred.as_deref_mut() else {
+                return Err(LabelError::value(format!("{path}: a value was left unread")));
+            };
+            let tree = source.build(index)?;
+            let out = read(self, tree.root());
+            if let Some(source) = self.deferred.as_deref_mut() {
+                source.recycle(tree);
+            }
+            return out;
+        }
         let Some(text) = v.raw_json() else {
             return read(self, v);
         };

@@ -15,11 +15,11 @@ use super::tree::tree_from_py;
 use crate::error::LabelError;
 use crate::export::{export_json, ExportOptions};
 use crate::instance::{Geometries, MetaUpdate, ObjectCell};
-use crate::parse::{parse_tree_with_spaces, ParseContext};
+use crate::parse::{parse_tree_deferred, ParseContext};
 use crate::ranges::Frame;
 use crate::row::{DataType, MediaInfo, RowStore};
 use crate::spaces::SpaceDef;
-use crate::tree::Tree;
+use crate::tree::{Deferred, Tree};
 
 #[pyclass(name = "Row", module = "labelrow._core", frozen)]
 pub struct PyRow {
@@ -60,19 +60,21 @@ fn media_arg(py: Python<'_>, media: &Bound<'_, PyDict>) -> PyResult<MediaInfo> {
     })
 }
 
-/// Builds a row without the GIL. Date strings the core does not parse natively need the Python fallback
-/// (`dateutil`): the first attempt only notes them, and when one made it fail, the parse is redone with the GIL.
-fn parse_detached(
+/// Builds a row, without the GIL unless the tree left values in Python objects (`deferred`, walked as the
+/// parser reaches them). Date strings the core does not parse natively need the Python fallback (`dateutil`):
+/// the first attempt only notes them, and when one made it fail, the parse is redone with the GIL.
+fn parse_row(
     py: Python<'_>,
     tree: &Tree<'_>,
+    mut deferred: Option<&mut dyn Deferred>,
     ontology: &PyOntology,
     media: MediaInfo,
     spaces: &[std::sync::Arc<SpaceDef>],
     date_fallback: &Bound<'_, PyAny>,
-) -> PyResult<RowStore> {
+) -> Result<RowStore, ParseFailure> {
     let onto = ontology.inner.clone();
     let now = now_secs();
-    let (first, needed_fallback) = py.detach(|| {
+    let noting = |deferred: Option<&mut dyn Deferred>| {
         let unparsed = std::cell::Cell::new(false);
         let note = |_: &str| {
             unparsed.set(true);
@@ -84,8 +86,12 @@ fn parse_detached(
             now,
             date_fallback: &note,
         };
-        (parse_tree_with_spaces(tree.root(), &ctx, spaces), unparsed.get())
-    });
+        (parse_tree_deferred(tree.root(), &ctx, spaces, deferred), unparsed.get())
+    };
+    let (first, needed_fallback) = match deferred.as_deref_mut() {
+        None => py.detach(|| noting(None)),
+        Some(d) => noting(Some(d)),
+    };
     match first {
         Ok(row) => Ok(row),
         Err(_) if needed_fallback => {
@@ -96,11 +102,15 @@ fn parse_detached(
                 now,
                 date_fallback: &fallback,
             };
-            parse_tree_with_spaces(tree.root(), &ctx, spaces).py_err(py)
+            parse_tree_deferred(tree.root(), &ctx, spaces, deferred).map_err(ParseFailure)
         }
-        Err(e) => Err(label_error(py, &e)),
+        Err(e) => Err(ParseFailure(e)),
     }
 }
+
+/// A parse that failed: its error, unless reading a deferred Python value raised an exception (see
+/// `PyInput::take_error`).
+struct ParseFailure(LabelError);
 
 fn lost(py: Python<'_>) -> PyErr {
     label_error(py, &LabelError::label_row("the instance is not on this label row"))
@@ -136,16 +146,14 @@ impl PyRow {
         label_row: &Bound<'_, PyAny>,
         date_fallback: &Bound<'_, PyAny>,
     ) -> PyResult<Self> {
-        let tree = tree_from_py(label_row)?;
-        let row = parse_detached(
-            py,
-            &tree,
-            ontology,
-            media_arg(py, media)?,
-            &spaces_arg(py, media)?,
-            date_fallback,
-        )?;
-        Ok(Self { inner: Mutex::new(row) })
+        let (media, spaces) = (media_arg(py, media)?, spaces_arg(py, media)?);
+        let mut input = tree_from_py(label_row)?;
+        let (tree, deferred) = input.parts();
+        let parsed = parse_row(py, tree, deferred, ontology, media, &spaces, date_fallback);
+        match parsed {
+            Ok(row) => Ok(Self { inner: Mutex::new(row) }),
+            Err(ParseFailure(e)) => Err(input.take_error().unwrap_or_else(|| label_error(py, &e))),
+        }
     }
 
     /// Parses label-row JSON (bytes or str) entirely in Rust, without the GIL.
@@ -173,14 +181,16 @@ impl PyRow {
         let tree = py
             .detach(|| crate::tree::json::parse(bytes))
             .map_err(|e| label_error(py, &LabelError::value(format!("invalid label row JSON: {e}"))))?;
-        let row = parse_detached(
+        let row = parse_row(
             py,
             &tree,
+            None,
             ontology,
             media_arg(py, media)?,
             &spaces_arg(py, media)?,
             date_fallback,
-        )?;
+        )
+        .map_err(|ParseFailure(e)| label_error(py, &e))?;
         Ok(Self { inner: Mutex::new(row) })
     }
 

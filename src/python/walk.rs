@@ -16,7 +16,9 @@ use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 
 use super::errors::label_error;
 use crate::error::LabelError;
-use crate::tree::{float_node, int_node, Builder, MapStart, Node, Span, TooLarge, Tree};
+use crate::tree::{
+    float_node, int_node, Buffers, Builder, Deferred, DeferredKind, MapStart, Node, Place, Span, TooLarge, Tree,
+};
 
 /// A value met during the walk: a pointer, and the reference that keeps it alive when the container's own
 /// (borrowed) reference is not enough.
@@ -51,6 +53,7 @@ enum Kind {
         /// earlier key.
         unique: bool,
         mixed: bool,
+        place: Place,
     },
     List {
         next: ffi::Py_ssize_t,
@@ -96,6 +99,9 @@ type Ahead = (*mut ffi::PyObject, *mut ffi::PyObject, ffi::Py_ssize_t);
 struct Walk<'py> {
     py: Python<'py>,
     b: Builder<'static>,
+    /// Whether the values of `data_units.*.labels` are left for later (into `deferred`).
+    defer: bool,
+    deferred: Vec<Bound<'py, PyAny>>,
     stack: Vec<Frame<'py>>,
     /// Entries of the open dicts, read ahead (a region per dict, innermost last).
     entries: Vec<Ahead>,
@@ -132,48 +138,74 @@ impl KeyCache {
     }
 }
 
-/// Reads a Python label dict (or any value `to_value` accepts) into a tree.
-pub fn walk(ob: &Bound<'_, PyAny>) -> PyResult<Tree<'static>> {
-    let mut w = Walk {
+/// Reads a Python label dict (or any value `to_value` accepts) into a tree. Each frame of `data_units.*.labels`
+/// that is a plain dict or list stays a Python object ([`Node::Deferred`]); the parser has the returned
+/// [`Frames`] walk it when it gets there.
+pub fn walk<'py>(ob: &Bound<'py, PyAny>) -> PyResult<(Tree<'static>, Frames<'py>)> {
+    let mut w = Walk::new(ob.py(), Builder::new(""), true);
+    let root = w.run(ob)?;
+    let Walk {
+        b, deferred, graveyard, ..
+    } = w;
+    drop(graveyard);
+    let frames = Frames {
         py: ob.py(),
-        b: Builder::new(""),
-        stack: Vec::new(),
-        entries: Vec::new(),
-        keys: KeyCache([(0, None); 256]),
-        root: None,
-        graveyard: Vec::new(),
+        objects: deferred,
+        spare: Buffers::default(),
+        error: None,
     };
-    w.visit(&mut Child {
-        ptr: ob.as_ptr(),
-        owner: Some(ob.clone()),
-    })?;
-    while let Some(top) = w.stack.last_mut() {
-        let next = match &mut top.kind {
-            Kind::Dict { .. } => w.next_entry()?,
-            _ => next_item(top),
+    Ok((b.finish(root), frames))
+}
+
+/// The frames a [`walk`] left as Python objects, walked into trees of their own on demand (reusing the
+/// buffers of the previous one).
+pub struct Frames<'py> {
+    py: Python<'py>,
+    objects: Vec<Bound<'py, PyAny>>,
+    spare: Buffers,
+    /// The exception a frame's walk raised (the parser only carries a `LabelError`): the load's answer.
+    error: Option<PyErr>,
+}
+
+impl Frames<'_> {
+    /// Whether the walk left any value for later.
+    pub fn is_empty(&self) -> bool {
+        self.objects.is_empty()
+    }
+
+    /// The exception behind a parse failure, if a frame's walk raised it.
+    pub fn take_error(&mut self) -> Option<PyErr> {
+        self.error.take()
+    }
+}
+
+impl Deferred for Frames<'_> {
+    fn build(&mut self, index: u32) -> Result<Tree<'static>, LabelError> {
+        let Some(ob) = self.objects.get(index as usize) else {
+            return Err(LabelError::value(format!("no deferred value {index}")));
         };
-        match next {
-            Some(mut child) => {
-                let visited = w.visit(&mut child);
-                w.release_child(child);
-                visited?;
+        let mut w = Walk::new(
+            self.py,
+            Builder::with_buffers("", std::mem::take(&mut self.spare)),
+            false,
+        );
+        match w.run(ob) {
+            Ok(root) => {
+                let (tree, spare) = w.b.finish_keeping(root);
+                self.spare = spare;
+                Ok(tree)
             }
-            None => {
-                if let Some(Frame { obj, kind }) = w.stack.pop() {
-                    w.release(obj);
-                    let n = match kind {
-                        Kind::Dict { map, start, .. } => {
-                            w.entries.truncate(start);
-                            w.b.map_end(map)
-                        }
-                        Kind::List { start, .. } | Kind::Tuple { start, .. } => w.b.list_end(start),
-                    };
-                    w.leaf(n.map_err(|e| too_large(w.py, e))?);
-                }
+            Err(e) => {
+                let msg = e.to_string();
+                self.error = Some(e);
+                Err(LabelError::value(msg))
             }
         }
     }
-    Ok(w.b.finish(w.root.unwrap_or(Node::Null)))
+
+    fn recycle(&mut self, tree: Tree<'static>) {
+        self.spare.recycle(tree);
+    }
 }
 
 /// The UTF-8 text of a `str` (an exception for strings that have none, such as lone surrogates).
@@ -193,8 +225,69 @@ unsafe fn utf8<'a>(py: Python<'_>, ptr: *mut ffi::PyObject) -> PyResult<&'a str>
 }
 
 impl<'py> Walk<'py> {
+    fn new(py: Python<'py>, b: Builder<'static>, defer: bool) -> Self {
+        Walk {
+            py,
+            b,
+            defer,
+            deferred: Vec::new(),
+            stack: Vec::new(),
+            entries: Vec::new(),
+            keys: KeyCache([(0, None); 256]),
+            root: None,
+            graveyard: Vec::new(),
+        }
+    }
+
+    /// Reads `ob` and everything in it; the node of `ob` (the tree's root).
+    fn run(&mut self, ob: &Bound<'py, PyAny>) -> PyResult<Node> {
+        self.visit(
+            &mut Child {
+                ptr: ob.as_ptr(),
+                owner: Some(ob.clone()),
+            },
+            Place::Root,
+        )?;
+        while let Some(top) = self.stack.last_mut() {
+            let next = match &mut top.kind {
+                Kind::Dict { .. } => self.next_entry()?,
+                _ => next_item(top).map(|c| (c, Place::Other)),
+            };
+            match next {
+                Some((mut child, place)) => {
+                    let visited = self.visit(&mut child, place);
+                    self.release_child(child);
+                    visited?;
+                }
+                None => {
+                    if let Some(Frame { obj, kind }) = self.stack.pop() {
+                        self.release(obj);
+                        let n = match kind {
+                            Kind::Dict { map, start, .. } => {
+                                self.entries.truncate(start);
+                                self.b.map_end(map)
+                            }
+                            Kind::List { start, .. } | Kind::Tuple { start, .. } => self.b.list_end(start),
+                        };
+                        self.leaf(n.map_err(|e| too_large(self.py, e))?);
+                    }
+                }
+            }
+        }
+        Ok(self.root.take().unwrap_or(Node::Null))
+    }
+
+    /// Leaves a frame (a plain dict or list) for later: see [`walk`].
+    fn defer(&mut self, child: &mut Child<'py>, kind: DeferredKind) -> PyResult<()> {
+        let index = u32::try_from(self.deferred.len()).map_err(|_| too_large(self.py, TooLarge))?;
+        let ob = child.own(self.py).clone();
+        self.deferred.push(ob);
+        self.leaf(Node::Deferred(index, kind));
+        Ok(())
+    }
+
     /// Reads a value: a leaf goes to its container (or becomes the root), a container is pushed onto the stack.
-    fn visit(&mut self, child: &mut Child<'py>) -> PyResult<()> {
+    fn visit(&mut self, child: &mut Child<'py>, place: Place) -> PyResult<()> {
         let (py, p) = (self.py, child.ptr);
         // SAFETY (all blocks below): the GIL is held and `p` is alive (see `Child`); the exact-type checks
         // make the typed accessors valid, and none of these calls runs Python code.
@@ -226,9 +319,15 @@ impl<'py> Walk<'py> {
                 self.leaf(Node::Bool(p == ffi::Py_True()));
                 return Ok(());
             } else if ffi::PyDict_CheckExact(p) != 0 {
-                self.open_dict(child.own(py).clone());
+                if place == Place::Frame && self.defer {
+                    return self.defer(child, DeferredKind::Map);
+                }
+                self.open_dict(child.own(py).clone(), place);
                 return Ok(());
             } else if ffi::PyList_CheckExact(p) != 0 {
+                if place == Place::Frame && self.defer {
+                    return self.defer(child, DeferredKind::List);
+                }
                 self.stack.push(Frame {
                     obj: child.own(py).clone(),
                     kind: Kind::List {
@@ -241,7 +340,7 @@ impl<'py> Walk<'py> {
         }
         let ob = child.own(py).clone();
         self.python_may_run();
-        let classified = self.classify(&ob);
+        let classified = self.classify(&ob, place);
         self.release(ob);
         classified
     }
@@ -275,7 +374,7 @@ impl<'py> Walk<'py> {
         }
     }
 
-    fn open_dict(&mut self, d: Bound<'py, PyAny>) {
+    fn open_dict(&mut self, d: Bound<'py, PyAny>, place: Place) {
         // SAFETY: `d` is a dict (or subclass) and the GIL is held.
         let len = unsafe { ffi::PyDict_Size(d.as_ptr()) };
         // The entries are read in one pass and their values asked for at once: each value sits in its own
@@ -299,6 +398,7 @@ impl<'py> Walk<'py> {
                 key: None,
                 unique: true,
                 mixed: false,
+                place,
             },
         });
     }
@@ -315,11 +415,13 @@ impl<'py> Walk<'py> {
     }
 
     /// The next value of the dict on top of the stack, its key noted in the frame.
-    fn next_entry(&mut self) -> PyResult<Option<Child<'py>>> {
+    fn next_entry(&mut self) -> PyResult<Option<(Child<'py>, Place)>> {
         let py = self.py;
         let Some(Frame {
             obj,
-            kind: Kind::Dict { pos, len, ahead, .. },
+            kind: Kind::Dict {
+                pos, len, ahead, place, ..
+            },
         }) = self.stack.last_mut()
         else {
             return Ok(None);
@@ -346,6 +448,7 @@ impl<'py> Walk<'py> {
                 (k, v)
             }
         };
+        let parent = *place;
         let mut value = Child { ptr: v, owner: None };
         // SAFETY: `k` is a live key (borrowed as above).
         let exact = unsafe { ffi::PyUnicode_CheckExact(k) } != 0;
@@ -385,11 +488,15 @@ impl<'py> Walk<'py> {
             *mixed |= !exact;
             *unique = !*mixed;
         }
-        Ok(Some(value))
+        let place = match parent {
+            Place::Other => Place::Other,
+            p => p.child(self.b.text(text)),
+        };
+        Ok(Some((value, place)))
     }
 
     /// Any value, with `to_value`'s checks in its order.
-    fn classify(&mut self, ob: &Bound<'py, PyAny>) -> PyResult<()> {
+    fn classify(&mut self, ob: &Bound<'py, PyAny>, place: Place) -> PyResult<()> {
         let py = self.py;
         if ob.is_none() {
             self.leaf(Node::Null);
@@ -427,7 +534,7 @@ impl<'py> Walk<'py> {
             return Ok(());
         }
         if ob.is_instance_of::<PyDict>() {
-            self.open_dict(ob.clone());
+            self.open_dict(ob.clone(), place);
             return Ok(());
         }
         let tuple = ob.is_instance_of::<PyTuple>();

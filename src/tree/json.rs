@@ -8,7 +8,7 @@ use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 use serde_json::Value;
 
-use super::{float_node, int_node, Buffers, Builder, Node, Tree};
+use super::{float_node, int_node, Buffers, Builder, Node, Place, Tree};
 
 /// Parses JSON bytes. The error is the one `serde_json::from_slice::<Value>` gives for the same bytes.
 pub fn parse(bytes: &[u8]) -> Result<Tree<'_>, serde_json::Error> {
@@ -46,28 +46,6 @@ impl FragmentParser {
     /// Hands back a tree from [`FragmentParser::parse`] so that the next one reuses its buffers.
     pub fn recycle(&mut self, tree: Tree<'_>) {
         self.spare.recycle(tree);
-    }
-}
-
-/// Where a value sits in a label row, as far as the parse cares: the frames of `data_units.*.labels` are
-/// kept as text (see [`Node::Raw`]).
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Place {
-    Root,
-    DataUnits,
-    Unit,
-    Labels,
-    Other,
-}
-
-impl Place {
-    fn child(self, key: &str) -> Place {
-        match (self, key) {
-            (Place::Root, "data_units") => Place::DataUnits,
-            (Place::DataUnits, _) => Place::Unit,
-            (Place::Unit, "labels") => Place::Labels,
-            _ => Place::Other,
-        }
     }
 }
 
@@ -136,7 +114,7 @@ impl<'de, 'b> Visitor<'de> for NodeSeed<'b, 'de> {
             } else if place == Place::Other {
                 map.next_value_seed(NodeSeed(&mut *b, Place::Other))?
             } else {
-                let child = place.child(b.tree.str_of(key));
+                let child = place.child(b.text(key));
                 map.next_value_seed(NodeSeed(&mut *b, child))?
             };
             b.push_entry(&mut m, key, value, false);

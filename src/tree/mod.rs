@@ -52,6 +52,54 @@ pub(crate) enum Node {
     /// [`json::FragmentParser`]. JSON input keeps each frame of `data_units.*.labels` so, and the parser
     /// reads one frame at a time: a whole row's tree would otherwise outweigh the row built from it.
     Raw(Span),
+    /// A value the tree's source keeps (index `0` of a [`Deferred`] source), built into a tree of its own when
+    /// the parser reaches it. The walk over a Python label dict leaves each frame of `data_units.*.labels` so:
+    /// a frame is then walked and parsed while its objects are still in the cache, and no whole-row tree is
+    /// ever built. (Only the Python binding makes these.)
+    #[cfg_attr(not(feature = "python"), allow(dead_code))]
+    Deferred(u32, DeferredKind),
+}
+
+/// Where a value sits in a label row, as far as the readers care: the values of `data_units.*.labels` (each a
+/// frame, or an image's `objects` and `classifications`) are kept aside (see [`Node::Raw`] and
+/// [`Node::Deferred`]) and built one at a time when the parser reaches them.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Place {
+    Root,
+    DataUnits,
+    Unit,
+    Labels,
+    /// A value of `data_units.*.labels`.
+    Frame,
+    Other,
+}
+
+impl Place {
+    pub(crate) fn child(self, key: &str) -> Place {
+        match (self, key) {
+            (Place::Root, "data_units") => Place::DataUnits,
+            (Place::DataUnits, _) => Place::Unit,
+            (Place::Unit, "labels") => Place::Labels,
+            (Place::Labels, _) => Place::Frame,
+            _ => Place::Other,
+        }
+    }
+}
+
+/// What a [`Node::Deferred`] value is (for messages).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(not(feature = "python"), allow(dead_code))]
+pub(crate) enum DeferredKind {
+    Map,
+    List,
+}
+
+/// The source of a tree's [`Node::Deferred`] values.
+pub(crate) trait Deferred {
+    /// The tree of value `index`.
+    fn build(&mut self, index: u32) -> Result<Tree<'static>, crate::error::LabelError>;
+    /// Hands back a tree from [`Deferred::build`] so that the next one reuses its buffers.
+    fn recycle(&mut self, tree: Tree<'static>);
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -261,6 +309,11 @@ impl<'a> Builder<'a> {
 
     /// A copy of `s` in the tree's own buffer.
     #[inline]
+    /// The text of a string already in the tree.
+    pub(crate) fn text(&self, s: Span) -> &str {
+        self.tree.str_of(s)
+    }
+
     pub(crate) fn owned(&mut self, s: &str) -> Result<Span, TooLarge> {
         let start = to_u32(self.tree.text.len() + self.tree.owned.len())?;
         let len = to_u32(s.len())?;
@@ -446,6 +499,16 @@ impl<'t> Val<'t> {
                 Some(b't' | b'f') => "a bool",
                 _ => "a number",
             },
+            Node::Deferred(_, DeferredKind::Map) => "a dict",
+            Node::Deferred(_, DeferredKind::List) => "a list",
+        }
+    }
+
+    /// The source's index of a value kept there (see [`Node::Deferred`]).
+    pub(crate) fn deferred(self) -> Option<u32> {
+        match self.node {
+            Node::Deferred(i, _) => Some(i),
+            _ => None,
         }
     }
 
@@ -571,6 +634,9 @@ impl<'t> Val<'t> {
             }
             // The text was checked when the tree was built.
             Node::Raw(s) => serde_json::from_str(self.tree.str_of(s)).unwrap_or(Value::Null),
+            // Only the parser's `with_parsed` reads these, through their source; this stands in for messages.
+            Node::Deferred(_, DeferredKind::Map) => Value::Object(Map::new()),
+            Node::Deferred(_, DeferredKind::List) => Value::Array(Vec::new()),
         }
     }
 }
