@@ -136,8 +136,9 @@ impl PyRow {
 
 #[pymethods]
 impl PyRow {
-    /// Parses a label dict into a new row (the work of `from_labels_dict`): the dict is read into Rust with the
-    /// GIL, the row is built without it.
+    /// Parses a label dict into a new row (the work of `from_labels_dict`). Reading the dict needs the GIL, and
+    /// its frames are read as the parser reaches them, so the GIL is held throughout (a dict without frames is
+    /// parsed without it).
     #[staticmethod]
     fn load(
         py: Python<'_>,
