@@ -176,6 +176,7 @@ BULK_SHAPES: dict[str, Callable[[tuple], tuple]] = {
     "circle": lambda a: a,
     "ellipse": lambda a: a,
     "cuboid": lambda a: (*a[0], *a[1], *a[2]),
+    "cuboid_2d": lambda a: (*a[0], a[1], a[2], a[3]),
 }
 #: shapes whose bulk form is vertices (V x 2) plus offsets (``generate._coord_args`` gives flat x, y lists)
 VERTEX_SHAPES = ("polygon", "polyline")

@@ -172,21 +172,21 @@ impl ObjectData {
         overwrite: bool,
         bound: Option<i64>,
     ) -> Result<Vec<Frame>> {
-        if let Geometries::Each(g) = geometries {
-            if g.len() != frames.len() {
-                return Err(LabelError::value(format!(
-                    "{} frames but {} coordinates",
-                    frames.len(),
-                    g.len()
-                )));
-            }
+        if let Some(n) = geometries.len().filter(|n| *n != frames.len()) {
+            return Err(LabelError::value(format!(
+                "{} frames but {n} coordinates",
+                frames.len()
+            )));
         }
         let mut added = Vec::new();
-        // One frame (the per-frame API) needs no duplicate tracking: skip the set's allocation.
-        let mut seen = std::collections::HashSet::with_capacity(if frames.len() > 1 { frames.len() } else { 0 });
+        // Frames in increasing order (what a bulk caller usually has) cannot repeat, and on an object without
+        // frames none exists yet: neither needs a lookup per frame.
+        let increasing = frames.windows(2).all(|w| w[0] < w[1]);
+        let fresh = self.frames.is_empty();
+        let mut seen = std::collections::HashSet::with_capacity(if increasing { 0 } else { frames.len() });
         for (i, &f) in frames.iter().enumerate() {
-            let first = frames.len() == 1 || seen.insert(f);
-            let exists = self.frames.contains_key(&f);
+            let first = increasing || seen.insert(f);
+            let exists = !fresh && self.frames.contains_key(&f);
             // A frame given twice in one bulk call is what a second one-by-one call on it would be.
             if !overwrite && (exists || !first) {
                 return Err(LabelError::label_row(
@@ -207,29 +207,65 @@ impl ObjectData {
     pub fn apply_set(
         &mut self,
         frames: &[Frame],
-        geometries: &Geometries<'_>,
+        geometries: Geometries<'_>,
         update: &MetaUpdate,
         confidences: Option<&[Num]>,
         now: i64,
     ) {
-        for (i, &f) in frames.iter().enumerate() {
-            let geometry = geometries.get(i);
+        match geometries {
+            Geometries::Same(g) => self.apply_each(frames, std::iter::repeat(g).cloned(), update, confidences, now),
+            Geometries::Each(g) => self.apply_each(frames, g.iter().cloned(), update, confidences, now),
+            Geometries::Owned(g) => self.apply_each(frames, g.into_iter(), update, confidences, now),
+        }
+    }
+
+    fn apply_each(
+        &mut self,
+        frames: &[Frame],
+        geometries: impl Iterator<Item = Geometry>,
+        update: &MetaUpdate,
+        confidences: Option<&[Num]>,
+        now: i64,
+    ) {
+        let meta_of = |i: usize, meta: &mut AnnotationMeta| {
+            update.apply(meta);
+            if let Some(c) = confidences.and_then(|c| c.get(i)) {
+                meta.confidence = c.clone();
+            }
+        };
+        if self.frames.is_empty() && frames.windows(2).all(|w| w[0] < w[1]) {
+            // Sorted, distinct keys into an empty map: built in one pass rather than an insertion per frame.
+            self.frames = frames
+                .iter()
+                .zip(geometries)
+                .enumerate()
+                .map(|(i, (&f, geometry))| {
+                    let mut meta = AnnotationMeta::new(now);
+                    meta_of(i, &mut meta);
+                    let a = FrameAnnotation {
+                        geometry,
+                        meta,
+                        interpolate: None,
+                    };
+                    (f, a)
+                })
+                .collect();
+            return;
+        }
+        for ((i, &f), geometry) in frames.iter().enumerate().zip(geometries) {
             let entry = match self.frames.entry(f) {
                 std::collections::btree_map::Entry::Occupied(e) => {
                     let e = e.into_mut();
-                    e.geometry = geometry.clone();
+                    e.geometry = geometry;
                     e
                 }
                 std::collections::btree_map::Entry::Vacant(e) => e.insert(FrameAnnotation {
-                    geometry: geometry.clone(),
+                    geometry,
                     meta: AnnotationMeta::new(now),
                     interpolate: None,
                 }),
             };
-            update.apply(&mut entry.meta);
-            if let Some(c) = confidences.and_then(|c| c.get(i)) {
-                entry.meta.confidence = c.clone();
-            }
+            meta_of(i, &mut entry.meta);
         }
     }
 
@@ -275,11 +311,13 @@ impl ObjectData {
     }
 }
 
-/// What a `set_for_frames` call writes: one geometry on every frame, or one per frame (bulk calls).
-#[derive(Debug, Clone, Copy)]
+/// What a `set_for_frames` call writes: one geometry on every frame, or one per frame (bulk calls; `Owned`
+/// moves them into the object rather than copying).
+#[derive(Debug, Clone)]
 pub enum Geometries<'a> {
     Same(&'a Geometry),
     Each(&'a [Geometry]),
+    Owned(Vec<Geometry>),
 }
 
 impl Geometries<'_> {
@@ -287,6 +325,15 @@ impl Geometries<'_> {
         match self {
             Geometries::Same(g) => g,
             Geometries::Each(g) => &g[i],
+            Geometries::Owned(g) => &g[i],
+        }
+    }
+
+    fn len(&self) -> Option<usize> {
+        match self {
+            Geometries::Same(_) => None,
+            Geometries::Each(g) => Some(g.len()),
+            Geometries::Owned(g) => Some(g.len()),
         }
     }
 }

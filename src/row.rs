@@ -342,7 +342,7 @@ impl RowStore {
         &mut self,
         order: u64,
         frames: &[Frame],
-        geometries: &Geometries<'_>,
+        geometries: Geometries<'_>,
         update: &MetaUpdate,
         confidences: Option<&[crate::geometry::Num]>,
         overwrite: bool,
@@ -356,7 +356,7 @@ impl RowStore {
             .clone();
         let added = {
             let mut o = cell.lock();
-            let added = o.plan_set(frames, geometries, overwrite, bound)?;
+            let added = o.plan_set(frames, &geometries, overwrite, bound)?;
             o.apply_set(frames, geometries, update, confidences, now);
             added
         };

@@ -308,7 +308,7 @@ fn frame_index_matches_a_brute_force_scan() {
                 let mut d = ObjectData::new(hash.clone(), onto.clone(), onto.object(fh).unwrap());
                 d.apply_set(
                     &random_frames(&mut rng, 0, FRAMES),
-                    &Geometries::Same(&geometry(shape)),
+                    Geometries::Same(&geometry(shape)),
                     &MetaUpdate::default(),
                     None,
                     NOW,
@@ -336,10 +336,17 @@ fn frame_index_matches_a_brute_force_scan() {
                     let shape = if rng.below(10) == 0 { "point" } else { shape.as_str() };
                     let before = row.object(o).unwrap().lock().frames.clone();
                     let overwrite = rng.below(2) == 0;
+                    let g = geometry(shape);
+                    // One geometry for all frames, or a copy per frame (as bulk calls hand them over).
+                    let geometries = if rng.below(2) == 0 {
+                        Geometries::Same(&g)
+                    } else {
+                        Geometries::Owned(vec![g.clone(); frames.len()])
+                    };
                     match row.object_set_frames(
                         o,
                         &frames,
-                        &Geometries::Same(&geometry(shape)),
+                        geometries,
                         &MetaUpdate::default(),
                         None,
                         overwrite,

@@ -14,6 +14,8 @@ from labelrow.objects.common import Shape
 from labelrow.objects.coordinates import (
     BoundingBoxCoordinates,
     CircleCoordinates,
+    Cuboid2DIsometricCoordinates,
+    Cuboid2DPerspectiveCoordinates,
     CuboidCoordinates,
     EllipseCoordinates,
     PointCoordinate,
@@ -24,6 +26,13 @@ from labelrow.objects.coordinates import (
 from labelrow.orm.storage import CustomerProvidedVideoMetadata
 
 T0 = datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC)
+
+
+def _front(r) -> list[PointCoordinate]:
+    return [PointCoordinate(r[i], r[i + 1]) for i in range(0, 8, 2)]
+
+
+#: (shape, form) -> (columns, coordinate object of a row); the form tells 2-D cuboid layouts apart.
 SHAPES = {
     Shape.BOUNDING_BOX: (
         4,
@@ -45,6 +54,16 @@ SHAPES = {
         9,
         lambda r: CuboidCoordinates(position=tuple(r[0:3]), orientation=tuple(r[3:6]), size=tuple(r[6:9])),
     ),
+    (Shape.CUBOID_2D, "perspective"): (
+        11,
+        lambda r: Cuboid2DPerspectiveCoordinates(
+            front=_front(r), vanishing_point=PointCoordinate(r[8], r[9]), scale_ratio=r[10]
+        ),
+    ),
+    (Shape.CUBOID_2D, "isometric"): (
+        10,
+        lambda r: Cuboid2DIsometricCoordinates(front=_front(r), offset=PointCoordinate(r[8], r[9])),
+    ),
 }
 
 
@@ -60,12 +79,16 @@ def setup(shape: Shape) -> tuple[OntologyStructure, LabelRowV2]:
     return structure, row
 
 
-@pytest.mark.parametrize("shape", list(SHAPES))
+@pytest.mark.parametrize("key", list(SHAPES), ids=str)
 @pytest.mark.parametrize("attach_first", [False, True])
-def test_bulk_equals_one_by_one(shape: Shape, attach_first: bool) -> None:
-    width, make = SHAPES[shape]
+@pytest.mark.parametrize("in_order", [False, True])
+def test_bulk_equals_one_by_one(key, attach_first: bool, in_order: bool) -> None:
+    width, make = SHAPES[key]
+    shape = key[0] if isinstance(key, tuple) else key
     rng = np.random.default_rng(7)
     frames = rng.choice(200, size=60, replace=False)
+    if in_order:  # increasing frames into an object without any take a quicker path
+        frames = np.sort(frames)
     coords = rng.random((60, width))
     conf = rng.random(60)
     kwargs = {"created_at": T0, "last_edited_at": T0, "created_by": "a@b.co", "manual_annotation": False}
@@ -91,6 +114,32 @@ def test_bulk_equals_one_by_one(shape: Shape, attach_first: bool) -> None:
         row_b.add_object_instance(bulk)
     assert json.dumps(row_b.to_encord_dict()) == json.dumps(row_a.to_encord_dict())
     assert [o.object_hash for o in row_b.get_frame_view(int(frames[5])).get_object_instances()] == ["obj00001"]
+
+
+@pytest.mark.parametrize("fresh", [False, True])
+def test_a_frame_given_twice_with_overwrite_keeps_the_last(fresh: bool) -> None:
+    frames = np.array([3, 1, 3, 2, 1])
+    coords = np.arange(20, dtype=float).reshape(5, 4) / 100
+    structure, row_a = setup(Shape.BOUNDING_BOX)
+    one = ObjectInstance(structure.objects[0], object_hash="obj00001")
+    _, row_b = setup(Shape.BOUNDING_BOX)
+    bulk = ObjectInstance(structure.objects[0], object_hash="obj00001")
+    if not fresh:
+        for obj in (one, bulk):
+            obj.set_for_frames(BoundingBoxCoordinates(0.5, 0.5, 0.5, 0.5), 1, created_at=T0, last_edited_at=T0)
+    for f, c in zip(frames, coords, strict=True):
+        one.set_for_frames(
+            BoundingBoxCoordinates(top_left_x=c[0], top_left_y=c[1], width=c[2], height=c[3]),
+            int(f),
+            overwrite=True,
+            created_at=T0,
+            last_edited_at=T0,
+        )
+    bulk.set_for_frames_bulk(frames, coords, overwrite=True, created_at=T0, last_edited_at=T0)
+    row_a.add_object_instance(one)
+    row_b.add_object_instance(bulk)
+    assert json.dumps(row_b.to_encord_dict()) == json.dumps(row_a.to_encord_dict())
+    assert bulk.get_annotation(3).coordinates.top_left_x == coords[2][0]
 
 
 @pytest.mark.parametrize(
@@ -123,8 +172,16 @@ def test_bulk_arrays_need_a_supported_shape() -> None:
         obj.set_for_frames_bulk(np.array([0]), np.zeros((1, 4)))
     structure, _ = setup(Shape.CUBOID_2D)
     obj = ObjectInstance(structure.objects[0])
-    with pytest.raises(LabelRowError, match="list of coordinate objects"):
+    with pytest.raises(LabelRowError, match=r"N x 11 \(perspective\) or N x 10 \(isometric\)"):
         obj.set_for_frames_bulk(np.array([0]), np.zeros((1, 9)))
+    structure, _ = setup(Shape.SKELETON)
+    obj = ObjectInstance(structure.objects[0])
+    with pytest.raises(LabelRowError, match="skeleton template"):
+        obj.set_for_frames_bulk(np.array([0]), np.zeros((1, 4)))
+    structure, _ = setup(Shape.BITMASK)
+    obj = ObjectInstance(structure.objects[0])
+    with pytest.raises(LabelRowError, match="list of coordinate objects"):
+        obj.set_for_frames_bulk(np.array([0]), np.zeros((1, 4)))
     structure, _ = setup(Shape.CUBOID)
     obj = ObjectInstance(structure.objects[0])
     with pytest.raises(LabelRowError, match="expected N x 9 coordinates for cuboid"):

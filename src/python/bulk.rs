@@ -1,7 +1,8 @@
 //! The arguments of a bulk `set_for_frames`, read into one geometry per frame. Three forms:
 //! - fixed-width rows (numpy, `N x k`) for boxes, rotatable boxes and points, in the column layout of
 //!   `get_annotation_columns`, and for circles, ellipses and 3D cuboids in their classes' field order (numbers
-//!   become floats, as numpy holds them);
+//!   become floats, as numpy holds them), and for 2-D cuboids (the front face's four corners, then the vanishing
+//!   point and scale ratio of a perspective cuboid, or the offset of an isometric one);
 //! - vertices plus offsets for polygons and polylines (annotation `i` is `vertices[offsets[i]..offsets[i+1]]`,
 //!   one ring per polygon), the same layout again;
 //! - keypoints for skeletons (`N x 2K`: x and y of each template point, in template order), the template's
@@ -19,7 +20,7 @@ use super::coords::{fast_geometry, VISIBILITIES};
 use super::errors::label_error;
 use super::objects::geometry_arg;
 use crate::error::LabelError;
-use crate::geometry::{Geometry, Num, SkeletonPoint};
+use crate::geometry::{Cuboid2DKind, Geometry, Num, SkeletonPoint};
 use crate::ranges::Frame;
 
 /// A skeleton template point as the facade passes it: name, color, feature hash, value.
@@ -120,7 +121,8 @@ impl BulkArgs {
 
 /// `bounding_box` (rows of x, y, w, h), `rotatable_bounding_box` (x, y, w, h, theta), `point` (x, y), `circle`
 /// (center x, center y, radius, stretch, theta), `ellipse` (center x, center y, rx, ry, theta) or `cuboid`
-/// (position, orientation and size, three numbers each).
+/// (position, orientation and size, three numbers each), `cuboid_2d` (x, y of the front face's four corners, then
+/// vanishing point x, y and scale ratio: 11 columns; or offset x, y for isometric cuboids: 10 columns).
 fn rows(py: Python<'_>, kind: &str, coordinates: &PyReadonlyArray2<'_, f64>) -> PyResult<Vec<Geometry>> {
     let coords = coordinates.as_array();
     let width = match kind {
@@ -128,6 +130,8 @@ fn rows(py: Python<'_>, kind: &str, coordinates: &PyReadonlyArray2<'_, f64>) -> 
         "rotatable_bounding_box" | "circle" | "ellipse" => 5,
         "point" => 2,
         "cuboid" => 9,
+        "cuboid_2d" if coords.ncols() == 10 => 10,
+        "cuboid_2d" => 11,
         other => {
             return Err(value_error(
                 py,
@@ -138,10 +142,15 @@ fn rows(py: Python<'_>, kind: &str, coordinates: &PyReadonlyArray2<'_, f64>) -> 
         }
     };
     if coords.ncols() != width {
+        let expected = if kind == "cuboid_2d" {
+            "N x 11 (perspective) or N x 10 (isometric)".to_owned()
+        } else {
+            format!("N x {width}")
+        };
         return Err(value_error(
             py,
             format!(
-                "expected N x {width} coordinates for {kind}, got {} x {}",
+                "expected {expected} coordinates for {kind}, got {} x {}",
                 coords.nrows(),
                 coords.ncols()
             ),
@@ -183,6 +192,17 @@ fn rows(py: Python<'_>, kind: &str, coordinates: &PyReadonlyArray2<'_, f64>) -> 
                 position: triple(0)?,
                 orientation: triple(3)?,
                 size: triple(6)?,
+            },
+            "cuboid_2d" => Geometry::Cuboid2D {
+                front: (0..8).map(n).collect::<PyResult<Vec<_>>>()?,
+                kind: if width == 11 {
+                    Cuboid2DKind::Perspective {
+                        vanishing_point: (n(8)?, n(9)?),
+                        scale_ratio: n(10)?,
+                    }
+                } else {
+                    Cuboid2DKind::Isometric { offset: (n(8)?, n(9)?) }
+                },
             },
             _ => Geometry::Point {
                 x: n(0)?,

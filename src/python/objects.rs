@@ -141,6 +141,10 @@ impl PyObjectCell {
         self.cell.lock().frames.keys().copied().collect()
     }
 
+    fn frame_count(&self) -> usize {
+        self.cell.lock().frames.len()
+    }
+
     fn frame_ranges(&self) -> Vec<(Frame, Frame)> {
         ranges_list(&self.cell.lock().frame_set())
     }
@@ -257,17 +261,19 @@ impl PyObjectCell {
         }
         let geometries = Geometries::Same(&g);
         match row {
-            Some(row) => match row
-                .get()
-                .set_frames_of_cell(&self.cell, &[frame], &geometries, &update, overwrite)
-            {
-                Some(r) => r.py_err(py).map(|()| true),
-                None => Ok(false),
-            },
+            Some(row) => {
+                match row
+                    .get()
+                    .set_frames_of_cell(&self.cell, &[frame], geometries.clone(), &update, overwrite)
+                {
+                    Some(r) => r.py_err(py).map(|()| true),
+                    None => Ok(false),
+                }
+            }
             None => {
                 let mut o = self.cell.lock();
                 o.plan_set(&[frame], &geometries, overwrite, None).py_err(py)?;
-                o.apply_set(&[frame], &geometries, &update, None, now_secs());
+                o.apply_set(&[frame], geometries, &update, None, now_secs());
                 Ok(true)
             }
         }
@@ -289,7 +295,7 @@ impl PyObjectCell {
         let mut o = self.cell.lock();
         let geometries = Geometries::Same(&g);
         o.plan_set(&frames, &geometries, overwrite, bound).py_err(py)?;
-        o.apply_set(&frames, &geometries, &update, None, now_secs());
+        o.apply_set(&frames, geometries, &update, None, now_secs());
         Ok(())
     }
 
@@ -324,12 +330,12 @@ impl PyObjectCell {
             },
         )?;
         let update = meta.into_update()?;
-        let geometries = Geometries::Each(&bulk.geometries);
+        let geometries = Geometries::Owned(bulk.geometries);
         let mut o = self.cell.lock();
         o.plan_set(&bulk.frames, &geometries, overwrite, bound).py_err(py)?;
         o.apply_set(
             &bulk.frames,
-            &geometries,
+            geometries,
             &update,
             bulk.confidences.as_deref(),
             now_secs(),

@@ -122,7 +122,7 @@ impl PyRow {
         &self,
         cell: &ObjectCell,
         frames: &[Frame],
-        geometries: &Geometries<'_>,
+        geometries: Geometries<'_>,
         update: &MetaUpdate,
         overwrite: bool,
     ) -> Option<crate::error::Result<()>> {
@@ -376,7 +376,7 @@ impl PyRow {
             .object_set_frames(
                 order,
                 &frames,
-                &Geometries::Same(&g),
+                Geometries::Same(&g),
                 &update,
                 None,
                 overwrite,
@@ -415,13 +415,12 @@ impl PyRow {
             },
         )?;
         let update = meta.into_update()?;
-        let geometries = Geometries::Each(&bulk.geometries);
         self.inner
             .lock()
             .object_set_frames(
                 order,
                 &bulk.frames,
-                &geometries,
+                Geometries::Owned(bulk.geometries),
                 &update,
                 bulk.confidences.as_deref(),
                 overwrite,

@@ -662,7 +662,7 @@ class LabelRowV2(RowSpacesMixin):
         missing = next((f for f in frames if f not in registered), None)
         if missing is not None:
             raise LabelRowKeyError(f"frame {missing} of object {h} is not registered on the row")
-        if not object_instance._cell.frames():
+        if not object_instance._cell.frame_count():
             # The reference then forgets the hash: whatever the row lists under it leaves the list.
             order = self._require_labels().object_order(h)
             if order is None:

@@ -240,10 +240,12 @@ class ObjectInstance:
         (x, y, w, h, theta), points N x 2 (x, y); polygons and polylines as a V x 2 array of vertices with
         `offsets` (N + 1 ints: annotation `i` is `vertices[offsets[i]:offsets[i + 1]]`, one ring per polygon).
         Circles N x 5 (center x, center y, radius, stretch, theta), ellipses N x 5 (center x, center y, rx, ry,
-        theta), cuboids N x 9 (position, orientation, size). Skeletons as N x K x 2 keypoints (x, y of each point
-        of `skeleton_template`, in template order), each point named, colored and valued from the template, with
-        optional `visibility` codes (N x K: 0 none, 1 visible, 2 invisible, 3 occluded, 4 self-occluded). Any shape
-        also takes a list of N coordinate objects, as `set_for_frames` takes them. `confidence`: optional, N
+        theta), cuboids N x 9 (position, orientation, size), 2-D cuboids N x 11 (x, y of the four front corners,
+        vanishing point x, y, scale ratio) or, for isometric ones, N x 10 (front corners, offset x, y). Skeletons
+        as N x K x 2 keypoints (x, y of each point of `skeleton_template`, in template order), each point named,
+        colored and valued from the template, with optional `visibility` codes (N x K: 0 none, 1 visible,
+        2 invisible, 3 occluded, 4 self-occluded). Any shape also takes a list of N coordinate objects, as
+        `set_for_frames` takes them. `confidence`: optional, N
         values. The other metadata apply to every frame. Nothing is changed if any frame fails a check.
         """
         import numpy as np
@@ -338,7 +340,7 @@ class ObjectInstance:
             self._cell.remove_frames(frame_list)
 
     def is_valid(self) -> None:
-        if not self._cell.frames():
+        if not self._cell.frame_count():
             raise LabelRowError("ObjectInstance is not on any frames. Please add it to at least one frame.")
         self.are_dynamic_answers_valid()
 
