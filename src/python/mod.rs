@@ -9,6 +9,7 @@ mod bulk;
 mod classifications;
 mod convert;
 mod coords;
+mod coords_out;
 mod dict_out;
 mod errors;
 mod medical;
