@@ -47,14 +47,11 @@ def _html_pairs(ranges: HtmlRange | list[HtmlRange]) -> list[tuple[tuple[str, in
 
 
 def _html_ranges(pairs: list) -> list[HtmlRange]:
-    return [
-        HtmlRange(start=HtmlNode(xpath=s[0], offset=s[1]), end=HtmlNode(xpath=e[0], offset=e[1])) for s, e in pairs
-    ]
+    return [HtmlRange(start=HtmlNode(xpath=s[0], offset=s[1]), end=HtmlNode(xpath=e[0], offset=e[1])) for s, e in pairs]
 
 
-class _RangeObjectAnnotation(_Annotation):
-    """An object's placement on a range space: its ranges, and the metadata it shares with its other range
-    spaces."""
+class _PlacedObjectAnnotation(_Annotation):
+    """An object's placement on a range space, with the metadata it shares with its other range spaces."""
 
     _invalid = "Trying to use a RangeObjectAnnotation for an ObjectInstance that is not on this space."
 
@@ -85,15 +82,25 @@ class _RangeObjectAnnotation(_Annotation):
     def _set_meta(self, name: str, value: Any) -> None:
         self._space._store().space_set_range_meta(self._space.space_id, self.object_hash, name, value)
 
+    def _set_placement(self, ranges: list | None, html: list | None) -> None:
+        self._placement()
+        self._space._store().space_set_object_placement(self._space.space_id, self.object_hash, ranges, html)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(object_hash={self.object_hash})"
+
+
+class _RangeObjectAnnotation(_PlacedObjectAnnotation):
+    """An object's placement on an audio, time-series or text space: integer ranges, sorted and merged."""
+
     @property
     def ranges(self) -> list[Range]:
-        """The ranges the object covers on this space, sorted and merged."""
+        """The ranges the object covers on this space."""
         return [Range(s, e) for s, e in self._placement()]
 
     @ranges.setter
     def ranges(self, ranges: Range | list[Range]) -> None:
-        self._placement()
-        self._space._store().space_set_object_placement(self._space.space_id, self.object_hash, _pairs(ranges), None)
+        self._set_placement(_pairs(ranges), None)
 
     @property
     def coordinates(self) -> AudioCoordinates | TextCoordinates:
@@ -112,27 +119,22 @@ class _RangeObjectAnnotation(_Annotation):
     def coordinates(self, coordinates: AudioCoordinates | TextCoordinates) -> None:
         self.ranges = list(coordinates.range)
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(object_hash={self.object_hash})"
 
-
-class _HtmlObjectAnnotation(_RangeObjectAnnotation):
+class _HtmlObjectAnnotation(_PlacedObjectAnnotation):
     """An object's placement on an HTML space: its node ranges, in the order given."""
 
     _invalid = "Trying to use an HtmlObjectAnnotation for an ObjectInstance that is not on this space."
 
     @property
-    def ranges(self) -> list[HtmlRange]:  # type: ignore[override]
+    def ranges(self) -> list[HtmlRange]:
         return _html_ranges(self._placement())
 
     @ranges.setter
     def ranges(self, ranges: HtmlRange | list[HtmlRange]) -> None:
-        self._placement()
-        store = self._space._store()
-        store.space_set_object_placement(self._space.space_id, self.object_hash, None, _html_pairs(ranges))
+        self._set_placement(None, _html_pairs(ranges))
 
     @property
-    def coordinates(self) -> HtmlCoordinates:  # type: ignore[override]
+    def coordinates(self) -> HtmlCoordinates:
         from labelrow.objects.coordinates import HtmlCoordinates
 
         return HtmlCoordinates(range=self.ranges)
@@ -145,7 +147,7 @@ class _HtmlObjectAnnotation(_RangeObjectAnnotation):
 class _RangeSpaceBase(Space):
     """What audio, time series, text and HTML spaces share: whole-space classifications, object listings."""
 
-    _annotation_class: type[_RangeObjectAnnotation] = _RangeObjectAnnotation
+    _annotation_class: type[_PlacedObjectAnnotation] = _RangeObjectAnnotation
 
     def put_classification_instance(
         self,
@@ -172,7 +174,7 @@ class _RangeSpaceBase(Space):
         """Removes an object from the space, whatever ranges it covers; returns it."""
         return self._remove_object(object_hash, None)
 
-    def _object_annotations(self, wanted: set[str] | None) -> Iterator[_RangeObjectAnnotation]:  # type: ignore[override]
+    def _object_annotations(self, wanted: set[str] | None) -> Iterator[_PlacedObjectAnnotation]:  # type: ignore[override]
         for c in self._store().space_objects(self.space_id):
             if wanted is None or c.object_hash in wanted:
                 yield self._annotation_class(self, self._label_row._space_object(c))
@@ -220,9 +222,7 @@ class RangeSpace(_RangeSpaceBase):
     ) -> list[Range]:
         """Removes the object from `ranges`; returns the ranges it was removed from (an object left on no range
         leaves the space)."""
-        removed = self._store().space_remove_object_ranges(
-            self.space_id, object_instance.object_hash, _pairs(ranges)
-        )
+        removed = self._store().space_remove_object_ranges(self.space_id, object_instance.object_hash, _pairs(ranges))
         return [Range(s, e) for s, e in removed]
 
     def get_object_ranges(self, object_instance: ObjectInstance) -> list[Range]:
