@@ -154,6 +154,10 @@ impl SpaceDef {
             SpaceKind::Pdf => (vec![], vec![f("number_of_pages")?]),
             SpaceKind::Audio => (vec![f("duration_ms")?], vec![]),
             SpaceKind::SceneImage | SpaceKind::PointCloud => (vec![f("scene_info")?], vec![]),
+            // The row's own time-series layer names its file after the labels.
+            SpaceKind::TimeSeries if id == ROOT_SPACE_ID && info.get("root_info").is_some_and(|v| !v.is_null()) => {
+                (vec![], vec![f("root_info")?])
+            }
             SpaceKind::Text | SpaceKind::Html | SpaceKind::TimeSeries => (vec![], vec![]),
         };
         let int = |key: &str| info.get(key).and_then(Value::as_i64);

@@ -359,3 +359,45 @@ def test_unknown_overlap_strategy_is_refused(stem: str, value: str) -> None:
     with pytest.raises(ValueError, match="on_overlap"):
         space.put_object_instance(o, r, on_overlap=value, created_by="x@example.com")
     assert row.to_encord_dict() == before
+
+
+def test_time_series_row_with_its_own_space() -> None:
+    """A time-series row whose metadata declares its own layer as a `root` time-series space: the space holds the
+    row's classifications and writes its `root_info`, as in the reference."""
+    import range_program as rp
+
+    prog = rp.gen_range_program(0)
+    media = {"kind": "time_series", "n": 50, "fps": None, "duration": None}
+    obj = next(o for o in prog["ontology"]["objects"] if o["shape"] == "time_range")
+    cls = prog["ontology"]["classifications"][0]
+    root = {"space_type": "time_series", "root_info": {"file_name": "ts.csv"}, "labels": {}}
+    at = {"createdAt": "Tue, 17 Jan 2023 17:23:10 UTC", "lastEditedAt": "Tue, 17 Jan 2023 17:23:10 UTC"}
+    d = rp.empty_dict(media)
+    d["spaces"] = {"root": root}
+    d["object_answers"] = {
+        "o1": {"objectHash": "o1", "featureHash": obj["featureNodeHash"], "classifications": [], "range": [[1, 4]]} | at
+    }
+    d["classification_answers"] = {
+        "c1": {
+            "classificationHash": "c1",
+            "featureHash": cls["featureNodeHash"],
+            "classifications": [],
+            "range": [[0, 3]],
+        }
+        | at
+    }
+    out = []
+    for lib_name in LIBS:
+        lib = program.load_lib(lib_name)
+        structure = lib.OntologyStructure.from_dict(copy.deepcopy(prog["ontology"]))
+        row = rp._time_series_row(lib, structure, media, spaces={"root": copy.deepcopy(root)})
+        row.from_labels_dict(copy.deepcopy(d))
+        (space,) = row.get_spaces()
+        out.append(
+            {
+                "dict": row.to_encord_dict(),
+                "space": [type(space).__name__, [c.classification_hash for c in space.get_classification_instances()]],
+            }
+        )
+    assert out[1]["dict"]["spaces"]["root"]["root_info"] == {"file_name": "ts.csv"}
+    assert program.compare_results(out[0], out[1]) is None, program.compare_results(out[0], out[1])
