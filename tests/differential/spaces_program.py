@@ -357,6 +357,7 @@ def space_report(lib: types.SimpleNamespace, row: Any) -> list:
                         a.confidence,
                         a.manual_annotation,
                         str(a.last_edited_at),
+                        base._try(lib, lambda a=a: [type(a.coordinates).__name__, _range_data(a.coordinates.range)]),
                     ]
                     for a in s.get_annotations("object")
                 ],

@@ -401,3 +401,23 @@ def test_time_series_row_with_its_own_space() -> None:
         )
     assert out[1]["dict"]["spaces"]["root"]["root_info"] == {"file_name": "ts.csv"}
     assert program.compare_results(out[0], out[1]) is None, program.compare_results(out[0], out[1])
+
+
+def test_row_classification_placed_on_a_range_space() -> None:
+    """A global classification held by the row itself and placed on an audio space is written once, in the row's
+    key order with the row's metadata and the space added (the range space only adds its `spaces` entry); a
+    frame-based one cannot join the group row (both refuse it)."""
+    out = []
+    for lib_name in LIBS:
+        lib, row, st = _row(lib_name, AUDIO)
+        c, g = _cls(lib, st), _cls(lib, st, "globalClassificationTopLevelFeatureHash", "g1")
+        added = [program._try(lib, lambda c=c, row=row: row.add_classification_instance(c)), None]
+        row.add_classification_instance(g)
+        _audio(row).put_classification_instance(c, created_at=T0, last_edited_at=T0, created_by="z@example.com")
+        _audio(row).put_classification_instance(g, created_at=T0, last_edited_at=T0)
+        answers = row.to_encord_dict()["classification_answers"]
+        for k in ("createdAt", "lastEditedAt"):
+            answers["g1"].pop(k)
+        out.append(json.loads(json.dumps({"added": added, "answers": answers})))
+    assert program.compare_results(out[0], out[1]) is None, program.compare_results(out[0], out[1])
+    assert list(out[1]["answers"]["g1"])[3:5] == ["spaces", "range"]
