@@ -247,7 +247,7 @@ class Row:
         ranges: list[tuple[int, int]] | None,
         html: list[tuple[tuple[str, int], tuple[str, int]]] | None,
         meta: _MetaArgs,
-        on_overlap: str,
+        on_overlap: str | None,
     ) -> None: ...
     def space_remove_object_ranges(
         self, space_id: str, object_hash: str, ranges: list[tuple[int, int]]

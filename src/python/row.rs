@@ -728,7 +728,7 @@ impl PyRow {
         ranges: Option<Vec<(Frame, Frame)>>,
         html: Option<Vec<super::space_ranges::HtmlArg>>,
         meta: MetaArgs<'_>,
-        on_overlap: &str,
+        on_overlap: Option<&str>,
     ) -> PyResult<()> {
         let update = meta.into_update()?;
         let placement = super::space_ranges::placement_arg(ranges, html).py_err(py)?;

@@ -28,17 +28,21 @@ pub enum RangeOverlap {
 }
 
 impl RangeOverlap {
-    pub fn parse(s: &str, html: bool) -> Result<Self> {
+    /// The strategy named by `on_overlap` (`merge` is not one for HTML spaces); anything else is refused.
+    pub fn parse(s: Option<&str>, html: bool) -> Result<Self> {
         match s {
-            "error" => Ok(Self::Error),
-            "replace" => Ok(Self::Replace),
-            "merge" if !html => Ok(Self::Merge),
-            other if html => Err(LabelError::value(format!(
-                "on_overlap must be 'error' or 'replace', got '{other}'"
-            ))),
-            other => Err(LabelError::value(format!(
-                "on_overlap must be 'error', 'merge' or 'replace', got '{other}'"
-            ))),
+            Some("error") => Ok(Self::Error),
+            Some("replace") => Ok(Self::Replace),
+            Some("merge") if !html => Ok(Self::Merge),
+            other => {
+                let allowed = if html {
+                    "'error' or 'replace'"
+                } else {
+                    "'error', 'merge' or 'replace'"
+                };
+                let got = other.map_or_else(|| "None".to_owned(), |o| format!("'{o}'"));
+                Err(LabelError::value(format!("on_overlap must be {allowed}, got {got}")))
+            }
         }
     }
 }
@@ -64,12 +68,13 @@ fn expected_shape(kind: SpaceKind) -> &'static str {
 }
 
 impl Space {
-    fn duration_ms(&self) -> Option<f64> {
+    /// The audio file's `duration_ms` as the metadata gives it.
+    fn duration_ms(&self) -> Option<&serde_json::Value> {
         self.def
             .before_labels
             .iter()
             .find(|(k, _)| *k == "duration_ms")
-            .and_then(|(_, v)| v.as_f64())
+            .map(|(_, v)| v)
     }
 
     /// The reference's checks of the ranges of a placement on this space.
@@ -89,15 +94,13 @@ impl Space {
             )));
         }
         if self.def.kind == SpaceKind::Audio {
-            let raw = self.def.before_labels.iter().find(|(k, _)| *k == "duration_ms");
-            if let (Some(d), Some((_, v))) = (self.duration_ms(), raw) {
-                #[allow(clippy::cast_precision_loss)]
-                if last.1 as f64 > d {
-                    return Err(LabelError::label_row(format!(
-                        "Range ending with {} is invalid. This audio file is only {v} ms long.",
-                        last.1
-                    )));
-                }
+            let duration = self.duration_ms();
+            #[allow(clippy::cast_precision_loss)]
+            if let Some(d) = duration.filter(|d| d.as_f64().is_some_and(|d| last.1 as f64 > d)) {
+                return Err(LabelError::label_row(format!(
+                    "Range ending with {} is invalid. This audio file is only {d} ms long.",
+                    last.1
+                )));
             }
         }
         Ok(())
@@ -291,8 +294,9 @@ mod tests {
 
     #[test]
     fn overlap_literals() {
-        assert_eq!(RangeOverlap::parse("merge", false).unwrap(), RangeOverlap::Merge);
-        assert!(RangeOverlap::parse("merge", true).is_err());
-        assert!(RangeOverlap::parse("keep", false).is_err());
+        assert_eq!(RangeOverlap::parse(Some("merge"), false).unwrap(), RangeOverlap::Merge);
+        assert!(RangeOverlap::parse(Some("merge"), true).is_err());
+        assert!(RangeOverlap::parse(Some("keep"), false).is_err());
+        assert!(RangeOverlap::parse(None, false).is_err());
     }
 }

@@ -344,7 +344,7 @@ def test_metadata_resets_when_the_object_leaves_its_last_space() -> None:
         assert row.to_encord_dict()["object_answers"]["o1"]["createdBy"] is None
 
 
-@pytest.mark.parametrize(("stem", "value"), [(AUDIO, "keep"), (HTML, "merge")])
+@pytest.mark.parametrize(("stem", "value"), [(AUDIO, "keep"), (AUDIO, None), (HTML, "merge")])
 def test_unknown_overlap_strategy_is_refused(stem: str, value: str) -> None:
     """Stricter than the reference: an `on_overlap` outside the method's literals is taken as "replace" by the
     reference's HTML space and, on the other range spaces, drops the new ranges where they overlap the object's

@@ -171,7 +171,8 @@ class _RangeSpaceBase(Space):
         return self._remove_classification(classification_hash, None)
 
     def remove_object_instance(self, object_hash: str) -> ObjectInstance | None:
-        """Removes an object from the space, whatever ranges it covers; returns it."""
+        """Removes an object from the space, whatever ranges it covers; returns it (an object the space does not
+        hold: `KeyError` on audio, time-series and text spaces, None on HTML spaces, as in the reference)."""
         return self._remove_object(object_hash, None)
 
     def _object_annotations(self, wanted: set[str] | None) -> Iterator[_PlacedObjectAnnotation]:  # type: ignore[override]
@@ -189,7 +190,7 @@ class _RangeSpaceBase(Space):
         object_instance: ObjectInstance,
         ranges: list[tuple[int, int]] | None,
         html: list | None,
-        on_overlap: str,
+        on_overlap: str | None,
         meta: dict[str, Any],
     ) -> None:
         self._store().space_put_range_object(self.space_id, object_instance._cell, ranges, html, meta, on_overlap)
