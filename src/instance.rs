@@ -113,6 +113,9 @@ pub struct ObjectData {
     pub frames: BTreeMap<Frame, FrameAnnotation>,
     pub static_answers: StaticAnswers,
     pub dynamic_answers: DynamicAnswers,
+    /// Metadata of the object's placements on range spaces (audio, text, HTML, time series): one set for all of
+    /// them, as the reference keeps it on the instance. `None` until the object is first placed on one.
+    pub range_meta: Option<AnnotationMeta>,
 }
 
 pub type ObjectCell = Arc<Mutex<ObjectData>>;
@@ -142,6 +145,7 @@ impl ObjectData {
             frames: BTreeMap::new(),
             static_answers: StaticAnswers::default(),
             dynamic_answers: DynamicAnswers::default(),
+            range_meta: None,
         }
     }
 

@@ -238,3 +238,27 @@ class Row:
     def space_set_classification_meta(
         self, space_id: str, classification_hash: str, frame: int | None, name: str, value: Any
     ) -> None: ...
+    # Range spaces (audio, time series, text, HTML): `ranges` as (start, end) pairs, `html` as
+    # ((start xpath, start offset), (end xpath, end offset)) pairs.
+    def space_put_range_object(
+        self,
+        space_id: str,
+        cell: ObjectCell,
+        ranges: list[tuple[int, int]] | None,
+        html: list[tuple[tuple[str, int], tuple[str, int]]] | None,
+        meta: _MetaArgs,
+        on_overlap: str | None,
+    ) -> None: ...
+    def space_remove_object_ranges(
+        self, space_id: str, object_hash: str, ranges: list[tuple[int, int]]
+    ) -> list[tuple[int, int]]: ...
+    def space_object_placement(self, space_id: str, object_hash: str) -> list[Any] | None: ...
+    def space_set_object_placement(
+        self,
+        space_id: str,
+        object_hash: str,
+        ranges: list[tuple[int, int]] | None,
+        html: list[tuple[tuple[str, int], tuple[str, int]]] | None,
+    ) -> None: ...
+    def space_range_meta(self, space_id: str, object_hash: str) -> tuple | None: ...
+    def space_set_range_meta(self, space_id: str, object_hash: str, name: str, value: Any) -> None: ...

@@ -7,6 +7,7 @@ mod geometry;
 mod json;
 mod ranges;
 mod sink;
+mod space_ranges;
 mod spaces;
 mod value;
 

@@ -22,6 +22,11 @@ pub(super) fn object_answers<S: LabelSink>(row: &RowStore, opts: ExportOptions, 
                 continue;
             }
             let o = cell.lock();
+            if space.def.kind.is_range() {
+                s.key_str(hash);
+                super::space_ranges::write_range_space_object(row, &o, opts, s);
+                continue;
+            }
             s.key_str(hash);
             s.begin_map(3);
             s.key(Key::Classifications);
@@ -106,6 +111,10 @@ pub(super) fn classification_placements(row: &RowStore) -> IndexMap<String, Vec<
 }
 
 fn write_space_ranges<S: LabelSink>(p: &Placement<'_>, s: &mut S) {
+    if p.space.def.kind.is_range() {
+        super::space_ranges::write_space_range(p.space, None, s);
+        return;
+    }
     s.begin_map(2);
     s.key(Key::Range);
     crate::answers::write_ranges(&p.range, s);
@@ -114,32 +123,63 @@ fn write_space_ranges<S: LabelSink>(p: &Placement<'_>, s: &mut S) {
     s.end_map();
 }
 
-/// Writes one classification's entry from its placements on spaces, merged as the reference merges them:
-/// the `spaces` of every placement, everything else from the last one. `root` is the row's own entry when it
-/// holds the classification too (its key order and range are kept).
+/// Key orders of a `classification_answers` entry: the row's own, a range space's for a classification that is
+/// not global, and every other space's.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum EntryOrder {
+    Root,
+    RangeSpace,
+    Space,
+}
+
+/// Writes one classification's entry from its placements on spaces, merged as the reference merges them: the
+/// first writer (the row's own entry, else the first space) decides the key order, every placement adds its
+/// `spaces` entry, and the values come from the last placement on a space that is not range-based (range spaces
+/// only add their `spaces` entry to an existing one). `root` is the row's own entry when it holds the
+/// classification too (its range is kept).
 pub(super) fn write_classification_entry<S: LabelSink>(
     hash: &str,
     placements: &[Placement<'_>],
     root: Option<&crate::instance::ClassificationData>,
     s: &mut S,
 ) {
-    let Some(last) = placements.last() else { return };
-    let c = last.c.cell.lock();
-    let node = c.feature_node();
+    let Some(first) = placements.first() else { return };
     let on_root = |p: &Placement<'_>| p.space.def.id == ROOT_SPACE_ID;
-    let root_range = match root {
-        Some(r) if !on_root(last) || last.range.is_empty() => Some(r.ranges.clone()),
-        _ => None,
-    };
-    let range = if on_root(last) {
-        if last.range.is_empty() {
-            root_range.unwrap_or_default()
-        } else {
-            last.range.clone()
-        }
+    let is_range = |p: &Placement<'_>| p.space.def.kind.is_range();
+    let src = placements.iter().rev().find(|p| !is_range(p));
+    let order = if root.is_some() {
+        EntryOrder::Root
+    } else if is_range(first) && !first.c.cell.lock().is_global() {
+        EntryOrder::RangeSpace
     } else {
-        root_range.unwrap_or_default()
+        EntryOrder::Space
     };
+    // (cell holding the answers, answers reversed, metadata, range)
+    let (cell, reversed, meta, range) = match (src, root) {
+        (Some(last), _) => {
+            let root_range = match root {
+                Some(r) if !on_root(last) || last.range.is_empty() => Some(r.ranges.clone()),
+                _ => None,
+            };
+            let range = if on_root(last) && !last.range.is_empty() {
+                last.range.clone()
+            } else {
+                root_range.unwrap_or_default()
+            };
+            (&last.c.cell, false, last.meta.clone(), range)
+        }
+        (None, Some(r)) => (&first.c.cell, true, r.meta.clone(), r.ranges.clone()),
+        (None, None) => (&first.c.cell, true, first.meta.clone(), RangeSet::new()),
+    };
+    let guard;
+    let c: &crate::instance::ClassificationData = match (src, root) {
+        (None, Some(r)) => r,
+        _ => {
+            guard = cell.lock();
+            &guard
+        }
+    };
+    let node = c.feature_node();
     let write_spaces = |s: &mut S| {
         let named: Vec<&Placement<'_>> = placements.iter().filter(|p| !on_root(p)).collect();
         s.begin_map(named.len());
@@ -152,21 +192,41 @@ pub(super) fn write_classification_entry<S: LabelSink>(
     s.key_str(hash);
     s.begin_map(11);
     s.key(Key::Classifications);
-    c.answers.write_forward(&c.onto, node, s);
+    if reversed {
+        c.answers.write(&c.onto, node, s);
+    } else {
+        c.answers.write_forward(&c.onto, node, s);
+    }
     s.key(Key::ClassificationHash);
     s.sym(hash);
     s.key(Key::FeatureHash);
     s.sym(&node.hash);
-    s.key(Key::Spaces);
-    write_spaces(s);
-    if root.is_some() {
-        s.key(Key::Range);
-        crate::answers::write_ranges(&range, s);
-    }
-    super::write_instance_meta(&last.meta, s);
-    if root.is_none() {
-        s.key(Key::Range);
-        crate::answers::write_ranges(&range, s);
+    match order {
+        EntryOrder::RangeSpace => {
+            s.key(Key::Range);
+            crate::answers::write_ranges(&range, s);
+            super::write_edit_meta(&meta, s);
+            s.key(Key::ManualAnnotation);
+            s.bool(meta.manual_annotation);
+            s.key(Key::Confidence);
+            s.number(&meta.confidence);
+            s.key(Key::Spaces);
+            write_spaces(s);
+        }
+        EntryOrder::Root => {
+            s.key(Key::Spaces);
+            write_spaces(s);
+            s.key(Key::Range);
+            crate::answers::write_ranges(&range, s);
+            super::write_instance_meta(&meta, s);
+        }
+        EntryOrder::Space => {
+            s.key(Key::Spaces);
+            write_spaces(s);
+            super::write_instance_meta(&meta, s);
+            s.key(Key::Range);
+            crate::answers::write_ranges(&range, s);
+        }
     }
     s.end_map();
 }

@@ -41,7 +41,7 @@ pub fn class_name(k: SpaceKind) -> &'static str {
 impl Builder<'_, '_, '_> {
     /// The metadata fields of an entry (frame object or classification answer) as a full update: the reference
     /// reads every field, with "now" and its defaults for the missing ones.
-    fn entry_meta(&mut self, f: &FrameObjectFields<'_>, path: &Path<'_>) -> Result<MetaUpdate> {
+    pub(super) fn entry_meta(&mut self, f: &FrameObjectFields<'_>, path: &Path<'_>) -> Result<MetaUpdate> {
         Ok(MetaUpdate {
             created_at: Some(self.date_or_now(f.created_at, &|| format!("{path}.createdAt"))?),
             created_by: self.shared(f.created_by, "createdBy", path)?,
@@ -60,7 +60,12 @@ impl Builder<'_, '_, '_> {
 
     /// Reads the label dict's `spaces` (after the root labels, before the answers). Spaces the dict leaves out
     /// keep no labels, as in the reference.
-    pub(super) fn spaces(&mut self, spaces: Option<Val<'_>>, classification_answers: Val<'_>) -> Result<()> {
+    pub(super) fn spaces(
+        &mut self,
+        spaces: Option<Val<'_>>,
+        object_answers: Val<'_>,
+        classification_answers: Val<'_>,
+    ) -> Result<()> {
         let Some(spaces) = spaces.filter(|v| !v.is_null()) else {
             return Ok(());
         };
@@ -79,7 +84,10 @@ impl Builder<'_, '_, '_> {
                     class_name(kind)
                 )));
             }
-            if declared.is_supported() {
+            if declared.is_range() {
+                self.range_space_objects(id, declared, object_answers)?;
+                self.space_classifications(id, declared, classification_answers)?;
+            } else if declared.is_supported() {
                 self.space_labels(id, declared, info, &path)?;
                 self.space_classifications(id, declared, classification_answers)?;
             }
@@ -170,7 +178,7 @@ impl Builder<'_, '_, '_> {
             let now = self.ctx.now;
             let frames: Vec<i64> = ranges.iter_frames().collect();
             let space = self.row.spaces.get_mut(id)?;
-            let placed = if ranges.is_empty() || kind.is_image() {
+            let placed = if ranges.is_empty() || kind.is_image() || kind.is_range() {
                 space.put_global(&cell, &update, Overlap::Replace, now)
             } else {
                 space.put_classification(&cell, Some(&frames), &update, Overlap::Replace, now)

@@ -16,6 +16,7 @@ mod medical;
 mod objects;
 mod ontology;
 mod row;
+mod space_ranges;
 mod spaces;
 mod tree;
 #[cfg(not(any(Py_GIL_DISABLED, Py_LIMITED_API, PyPy, GraalPy)))]

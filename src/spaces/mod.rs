@@ -14,8 +14,10 @@ use crate::instance::{AnnotationMeta, ClassificationCell, FrameAnnotation, MetaU
 use crate::ranges::{Frame, RangeSet};
 
 mod ops;
+mod ranges;
 
 pub use ops::Overlap;
+pub use ranges::{range_set, RangeOverlap, RangePlacement};
 
 /// The id of the space standing for the row's own layer (multilayer images).
 pub const ROOT_SPACE_ID: &str = "root";
@@ -85,9 +87,14 @@ impl SpaceKind {
         matches!(self, Self::Image | Self::SceneImage)
     }
 
+    /// Spaces whose objects sit on ranges (sample / character offsets, or HTML node ranges).
+    pub fn is_range(self) -> bool {
+        matches!(self, Self::Audio | Self::TimeSeries | Self::Text | Self::Html)
+    }
+
     /// Space types whose labels this store holds (the others keep their declared shape and no labels).
     pub fn is_supported(self) -> bool {
-        self.is_multi_frame() || self.is_image()
+        self.is_multi_frame() || self.is_image() || self.is_range()
     }
 }
 
@@ -147,6 +154,10 @@ impl SpaceDef {
             SpaceKind::Pdf => (vec![], vec![f("number_of_pages")?]),
             SpaceKind::Audio => (vec![f("duration_ms")?], vec![]),
             SpaceKind::SceneImage | SpaceKind::PointCloud => (vec![f("scene_info")?], vec![]),
+            // The row's own time-series layer names its file after the labels.
+            SpaceKind::TimeSeries if id == ROOT_SPACE_ID && info.get("root_info").is_some_and(|v| !v.is_null()) => {
+                (vec![], vec![f("root_info")?])
+            }
             SpaceKind::Text | SpaceKind::Html | SpaceKind::TimeSeries => (vec![], vec![]),
         };
         let int = |key: &str| info.get(key).and_then(Value::as_i64);
@@ -205,6 +216,8 @@ pub struct SpaceLabels {
     /// indices of different cells are not comparable.
     pub claimed: HashMap<String, RangeSet>,
     pub global_by_feature: HashMap<String, String>,
+    /// Range spaces: where each object of `objects` sits.
+    pub placements: HashMap<String, RangePlacement>,
 }
 
 #[derive(Debug, Clone)]

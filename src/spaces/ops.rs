@@ -142,6 +142,9 @@ impl Space {
 
     /// Removes an object from `frames` (all of them when `None`); returns its cell when the space held it.
     pub fn remove_object(&mut self, hash: &str, frames: Option<&[Frame]>) -> Result<Option<ObjectCell>> {
+        if self.def.kind.is_range() {
+            return self.remove_range_object(hash);
+        }
         let Some(cell) = self.labels.objects.get(hash).cloned() else {
             if self.def.kind.is_image() {
                 return Err(LabelError::key(format!("'{hash}'")));
@@ -205,6 +208,10 @@ impl Space {
                     self.def.id
                 )));
             }
+        }
+        // Range spaces hold every classification on the whole space.
+        if self.def.kind.is_range() {
+            return self.put_global_inner(cell, &hash, &feature, update, overlap, now);
         }
         if self.def.kind.is_image() || (self.def.kind.is_multi_frame() && global) {
             if self.def.kind.is_multi_frame() && frames.is_some() {
@@ -373,7 +380,7 @@ impl Space {
         frames: Option<&[Frame]>,
     ) -> Result<Option<ClassificationCell>> {
         let Some(c) = self.labels.classifications.get(hash) else {
-            if self.def.kind.is_image() {
+            if self.def.kind.is_image() || self.def.kind.is_range() {
                 return Err(LabelError::key(format!("'{hash}'")));
             }
             return Ok(None);
