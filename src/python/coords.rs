@@ -16,7 +16,7 @@ static CLASSES: PyOnceLock<Py<PyDict>> = PyOnceLock::new();
 static BY_NAME: PyOnceLock<Py<PyDict>> = PyOnceLock::new();
 
 /// The coordinate class registered under `name` (`"bounding_box"`, `"point_3d"`, ...).
-pub fn class_named<'py>(py: Python<'py>, name: &str) -> Option<Bound<'py, PyAny>> {
+pub fn class_named<'py>(py: Python<'py>, name: &Bound<'py, PyString>) -> Option<Bound<'py, PyAny>> {
     BY_NAME.get(py)?.bind(py).get_item(name).ok()?
 }
 
