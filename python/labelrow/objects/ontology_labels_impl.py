@@ -22,7 +22,6 @@ from labelrow.objects.frame_view import FrameViewMetadata as _FrameViewMetadata
 from labelrow.objects.frame_view import LabelRowReadOnlyDataImagesDataEntry as _ImagesDataEntry
 from labelrow.objects.frames import Frames, frames_class_to_frames_list, frames_to_ranges
 from labelrow.objects.metadata import DataGroupMetadata, DICOMSeriesMetadata
-from labelrow.objects.ontology_element import _walk
 from labelrow.objects.ontology_object_instance import ObjectInstance
 from labelrow.objects.ontology_structure import OntologyStructure, as_structure
 from labelrow.objects.spaces._row_spaces import RowSpacesMixin
@@ -218,17 +217,16 @@ class LabelRowV2(RowSpacesMixin):
         raise LabelRowKeyError(image_hash)
 
     def _element(self, feature_hash: str) -> Any:
-        """The ontology element with a feature hash. A miss indexes the whole structure in one walk (first
-        occurrence wins, as in `get_child_by_hash`): a walk per instance is slow on a fresh row."""
+        """The ontology object or classification with a feature hash (instances are only ever of these). A miss
+        indexes the structure's top level once (first occurrence wins)."""
         element = self._elements.get(feature_hash)
         if element is None:
             index: dict[str, Any] = {}
             for root in self._structure._roots():
-                for e in _walk(root):
-                    index.setdefault(e.feature_node_hash, e)
+                index.setdefault(root.feature_node_hash, root)
             self._elements = index
             element = index.get(feature_hash)
-            if element is None:  # not in the ontology: the structure raises its error
+            if element is None:  # not at the top level: the structure answers (or raises its error)
                 element = self._structure.get_child_by_hash(feature_hash)
         return element
 
