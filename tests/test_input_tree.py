@@ -456,3 +456,25 @@ def test_a_frame_with_a_date_only_the_general_parser_reads() -> None:
     entry = next(iter(out["data_units"].values()))["labels"]["5"]["objects"][0]
     assert entry["createdAt"] == "Thu, 09 Feb 2023 00:00:00 UTC"
     assert out == json.loads(loaded_json(json.dumps(d)))
+
+
+def test_values_the_parse_never_reads_are_not_read() -> None:
+    # `color` and `value` of a frame's object entry come from the ontology on export (as in the reference, which
+    # ignores the entry's): whatever they hold, the load is the same; the JSON text must still be JSON.
+    d = copy.deepcopy(BASE)
+    for frame in _first_unit(d)["labels"].values():
+        for entry in frame["objects"]:
+            entry["color"] = {1, 2}
+            entry["value"] = float("nan")
+    assert loaded(d) == loaded(copy.deepcopy(BASE))
+    text = json.dumps(BASE)
+    at = text.index('"color": ', text.index('"labels"')) + len('"color": ')
+    end = text.index(",", at)
+    assert loaded_json(text[:at] + "1e400" + text[end:]) == loaded(copy.deepcopy(BASE))
+    with pytest.raises(LabelRowError, match="invalid label row JSON"):
+        loaded_json(text[:at] + '"unterminated' + text[end:])
+    # The same keys elsewhere are read as before.
+    d = copy.deepcopy(BASE)
+    d["extra"] = {"color": {1, 2}}
+    with pytest.raises(TypeError, match="unsupported value of type set"):
+        loaded(d)

@@ -53,7 +53,6 @@ enum Kind {
         /// earlier key.
         unique: bool,
         mixed: bool,
-        place: Place,
     },
     List {
         next: ffi::Py_ssize_t,
@@ -65,10 +64,11 @@ enum Kind {
     },
 }
 
-/// An open container: the walk's own reference to it and where its iteration stands.
+/// An open container: the walk's own reference to it, where its iteration stands, and where it sits in the row.
 struct Frame<'py> {
     obj: Bound<'py, PyAny>,
     kind: Kind,
+    place: Place,
 }
 
 /// How far ahead of the walk list items are fetched (see `open_dict`).
@@ -143,7 +143,7 @@ impl KeyCache {
 /// [`Frames`] walk it when it gets there.
 pub fn walk<'py>(ob: &Bound<'py, PyAny>) -> PyResult<(Tree<'static>, Frames<'py>)> {
     let mut w = Walk::new(ob.py(), Builder::new(""), true);
-    let root = w.run(ob)?;
+    let root = w.run(ob, Place::Root)?;
     let Walk {
         b, deferred, graveyard, ..
     } = w;
@@ -189,7 +189,7 @@ impl Deferred for Frames<'_> {
             Builder::with_buffers("", std::mem::take(&mut self.spare)),
             false,
         );
-        match w.run(ob) {
+        match w.run(ob, Place::Frame) {
             Ok(root) => {
                 let (tree, spare) = w.b.finish_keeping(root);
                 self.spare = spare;
@@ -239,28 +239,41 @@ impl<'py> Walk<'py> {
         }
     }
 
-    /// Reads `ob` and everything in it; the node of `ob` (the tree's root).
-    fn run(&mut self, ob: &Bound<'py, PyAny>) -> PyResult<Node> {
+    /// Reads `ob` (in `place` of a row) and everything in it; the node of `ob` (the tree's root).
+    fn run(&mut self, ob: &Bound<'py, PyAny>, place: Place) -> PyResult<Node> {
         self.visit(
             &mut Child {
                 ptr: ob.as_ptr(),
                 owner: Some(ob.clone()),
             },
-            Place::Root,
+            place,
         )?;
         while let Some(top) = self.stack.last_mut() {
             let next = match &mut top.kind {
                 Kind::Dict { .. } => self.next_entry()?,
-                _ => next_item(top).map(|c| (c, Place::Other)),
+                _ => {
+                    let item = top.place.item();
+                    next_item(top).map(|c| (c, item))
+                }
             };
             match next {
+                Some((child, Place::Ignored)) => {
+                    if let Some(Frame {
+                        kind: Kind::Dict { key, .. },
+                        ..
+                    }) = self.stack.last_mut()
+                    {
+                        *key = None;
+                    }
+                    self.release_child(child);
+                }
                 Some((mut child, place)) => {
                     let visited = self.visit(&mut child, place);
                     self.release_child(child);
                     visited?;
                 }
                 None => {
-                    if let Some(Frame { obj, kind }) = self.stack.pop() {
+                    if let Some(Frame { obj, kind, .. }) = self.stack.pop() {
                         self.release(obj);
                         let n = match kind {
                             Kind::Dict { map, start, .. } => {
@@ -334,6 +347,7 @@ impl<'py> Walk<'py> {
                         next: 0,
                         start: self.b.list_start(),
                     },
+                    place,
                 });
                 return Ok(());
             }
@@ -398,8 +412,8 @@ impl<'py> Walk<'py> {
                 key: None,
                 unique: true,
                 mixed: false,
-                place,
             },
+            place,
         });
     }
 
@@ -419,9 +433,8 @@ impl<'py> Walk<'py> {
         let py = self.py;
         let Some(Frame {
             obj,
-            kind: Kind::Dict {
-                pos, len, ahead, place, ..
-            },
+            kind: Kind::Dict { pos, len, ahead, .. },
+            place,
         }) = self.stack.last_mut()
         else {
             return Ok(None);
@@ -546,7 +559,11 @@ impl<'py> Walk<'py> {
                 Kind::List { next: 0, start }
             };
             // A list is checked before a tuple in `to_value`; no object is both.
-            self.stack.push(Frame { obj: ob.clone(), kind });
+            self.stack.push(Frame {
+                obj: ob.clone(),
+                kind,
+                place,
+            });
             return Ok(());
         }
         // Numbers of other kinds (numpy scalars) convert through int()/float().

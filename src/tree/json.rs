@@ -33,10 +33,11 @@ pub struct FragmentParser {
 }
 
 impl FragmentParser {
+    /// The tree of a frame (a value of `data_units.*.labels`).
     pub fn parse<'a>(&mut self, text: &'a str) -> Result<Tree<'a>, serde_json::Error> {
         let mut b = Builder::with_buffers(text, std::mem::take(&mut self.spare));
         let mut de = serde_json::Deserializer::from_str(text);
-        let root = NodeSeed(&mut b, Place::Other).deserialize(&mut de)?;
+        let root = NodeSeed(&mut b, Place::Frame).deserialize(&mut de)?;
         de.end()?;
         let (tree, spare) = b.finish_keeping(root);
         self.spare = spare;
@@ -97,7 +98,8 @@ impl<'de, 'b> Visitor<'de> for NodeSeed<'b, 'de> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
         let b = self.0;
         let start = b.list_start();
-        while let Some(n) = seq.next_element_seed(NodeSeed(&mut *b, Place::Other))? {
+        let item = self.1.item();
+        while let Some(n) = seq.next_element_seed(NodeSeed(&mut *b, item))? {
             b.push_item(n);
         }
         b.list_end(start).map_err(de::Error::custom)
@@ -115,6 +117,11 @@ impl<'de, 'b> Visitor<'de> for NodeSeed<'b, 'de> {
                 map.next_value_seed(NodeSeed(&mut *b, Place::Other))?
             } else {
                 let child = place.child(b.text(key));
+                if child == Place::Ignored {
+                    // Still checked as JSON, as a value kept as text is.
+                    map.next_value::<de::IgnoredAny>()?;
+                    continue;
+                }
                 map.next_value_seed(NodeSeed(&mut *b, child))?
             };
             b.push_entry(&mut m, key, value, false);

@@ -62,8 +62,10 @@ pub(crate) enum Node {
 
 /// Where a value sits in a label row, as far as the readers care: the values of `data_units.*.labels` (each a
 /// frame, or an image's `objects` and `classifications`) are kept aside (see [`Node::Raw`] and
-/// [`Node::Deferred`]) and built one at a time when the parser reaches them.
-#[derive(Clone, Copy, PartialEq, Eq)]
+/// [`Node::Deferred`]) and built one at a time when the parser reaches them; and in a frame's object entries,
+/// the values the parser never reads (the ontology object's `color` and `value`, which the export takes from
+/// the ontology, as the reference does) are not read into the tree at all.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum Place {
     Root,
     DataUnits,
@@ -71,16 +73,33 @@ pub(crate) enum Place {
     Labels,
     /// A value of `data_units.*.labels`.
     Frame,
+    /// The `objects` list of a frame.
+    FrameObjects,
+    /// An entry of a frame's objects.
+    ObjectEntry,
+    /// A value nothing reads: left out of the tree.
+    Ignored,
     Other,
 }
 
 impl Place {
+    /// The place of the value under `key` of a map in this place.
     pub(crate) fn child(self, key: &str) -> Place {
         match (self, key) {
             (Place::Root, "data_units") => Place::DataUnits,
             (Place::DataUnits, _) => Place::Unit,
             (Place::Unit, "labels") => Place::Labels,
             (Place::Labels, _) => Place::Frame,
+            (Place::Frame, "objects") => Place::FrameObjects,
+            (Place::ObjectEntry, "color" | "value") => Place::Ignored,
+            _ => Place::Other,
+        }
+    }
+
+    /// The place of the items of a list in this place (an image's `objects` list is itself a frame value).
+    pub(crate) fn item(self) -> Place {
+        match self {
+            Place::Frame | Place::FrameObjects => Place::ObjectEntry,
             _ => Place::Other,
         }
     }
