@@ -113,6 +113,9 @@ pub struct ObjectData {
     pub frames: BTreeMap<Frame, FrameAnnotation>,
     pub static_answers: StaticAnswers,
     pub dynamic_answers: DynamicAnswers,
+    /// Metadata of the instance itself, which range-like spaces (point clouds) report for all its placements;
+    /// `None` until it is first placed there (the reference stamps it "now" at construction).
+    pub instance_meta: Option<AnnotationMeta>,
 }
 
 pub type ObjectCell = Arc<Mutex<ObjectData>>;
@@ -142,6 +145,7 @@ impl ObjectData {
             frames: BTreeMap::new(),
             static_answers: StaticAnswers::default(),
             dynamic_answers: DynamicAnswers::default(),
+            instance_meta: None,
         }
     }
 

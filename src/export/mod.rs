@@ -6,6 +6,7 @@
 mod geometry;
 mod json;
 mod ranges;
+mod scene;
 mod sink;
 mod spaces;
 mod value;
@@ -390,9 +391,11 @@ fn data_units<S: LabelSink>(row: &RowStore, s: &mut S) -> Result<()> {
         s.raw(&u.title);
         // A group's unit is a bare container: its media fields live on its spaces.
         let group = dt == DataType::Group;
+        let scene = dt == DataType::Scene;
         if dt != DataType::Dicom && !group {
             s.key(Key::DataLink);
             match &u.link {
+                _ if scene => s.str(""),
                 Some(l) => s.raw(l),
                 None => s.null(),
             }
@@ -418,6 +421,18 @@ fn data_units<S: LabelSink>(row: &RowStore, s: &mut S) -> Result<()> {
             } else if !group {
                 s.raw(&row.media.fps);
             }
+        } else if scene {
+            // A scene's unit has no size; `data_fps` keeps this place, 0 when the row has no fps.
+            s.key(Key::Width);
+            s.int(0);
+            s.key(Key::Height);
+            s.int(0);
+            s.key(Key::DataFps);
+            if row.media.fps.is_null() {
+                s.int(0);
+            } else {
+                s.raw(&row.media.fps);
+            }
         } else if !group {
             s.key(Key::Width);
             s.raw(&u.width);
@@ -430,7 +445,7 @@ fn data_units<S: LabelSink>(row: &RowStore, s: &mut S) -> Result<()> {
             s.key(Key::DataDuration);
             s.raw(&row.media.duration);
         }
-        if !pdf && !group && !row.media.fps.is_null() {
+        if !pdf && !scene && !group && !row.media.fps.is_null() {
             s.key(Key::DataFps);
             s.raw(&row.media.fps);
         }

@@ -22,6 +22,10 @@ pub(super) fn object_answers<S: LabelSink>(row: &RowStore, opts: ExportOptions, 
                 continue;
             }
             let o = cell.lock();
+            if space.def.kind == SpaceKind::PointCloud {
+                super::scene::write_point_cloud_answer(row, hash, &o, opts, s);
+                continue;
+            }
             s.key_str(hash);
             s.begin_map(3);
             s.key(Key::Classifications);
@@ -247,6 +251,7 @@ fn write_blob<S: LabelSink>(
 fn write_labels<S: LabelSink>(space: &Space, s: &mut S) -> Result<()> {
     let frames = &space.labels.frames;
     match space.def.kind {
+        SpaceKind::PointCloud => super::scene::write_point_cloud_labels(space, s),
         SpaceKind::SceneImage => match frames.get(&0) {
             Some(m) => write_blob(space, 0, m, s)?,
             None => write_blob(space, 0, &IndexMap::new(), s)?,

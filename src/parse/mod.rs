@@ -24,6 +24,7 @@ mod answers;
 pub(crate) mod geometry;
 mod ranges;
 mod recent;
+mod scene;
 mod spaces;
 mod units;
 
@@ -246,7 +247,7 @@ pub(crate) fn parse_tree_deferred(
     };
     builder.data_units(field("data_units"))?;
     builder.add_pending_objects();
-    builder.spaces(spaces, field("classification_answers"))?;
+    builder.spaces(spaces, field("classification_answers"), field("object_answers"))?;
     builder.object_answers(field("object_answers"))?;
     builder.object_actions(field("object_actions"))?;
     builder.classification_answers(field("classification_answers"))?;

@@ -41,7 +41,7 @@ pub fn class_name(k: SpaceKind) -> &'static str {
 impl Builder<'_, '_, '_> {
     /// The metadata fields of an entry (frame object or classification answer) as a full update: the reference
     /// reads every field, with "now" and its defaults for the missing ones.
-    fn entry_meta(&mut self, f: &FrameObjectFields<'_>, path: &Path<'_>) -> Result<MetaUpdate> {
+    pub(super) fn entry_meta(&mut self, f: &FrameObjectFields<'_>, path: &Path<'_>) -> Result<MetaUpdate> {
         Ok(MetaUpdate {
             created_at: Some(self.date_or_now(f.created_at, &|| format!("{path}.createdAt"))?),
             created_by: self.shared(f.created_by, "createdBy", path)?,
@@ -60,7 +60,12 @@ impl Builder<'_, '_, '_> {
 
     /// Reads the label dict's `spaces` (after the root labels, before the answers). Spaces the dict leaves out
     /// keep no labels, as in the reference.
-    pub(super) fn spaces(&mut self, spaces: Option<Val<'_>>, classification_answers: Val<'_>) -> Result<()> {
+    pub(super) fn spaces(
+        &mut self,
+        spaces: Option<Val<'_>>,
+        classification_answers: Val<'_>,
+        object_answers: Val<'_>,
+    ) -> Result<()> {
         let Some(spaces) = spaces.filter(|v| !v.is_null()) else {
             return Ok(());
         };
@@ -79,7 +84,9 @@ impl Builder<'_, '_, '_> {
                     class_name(kind)
                 )));
             }
-            if declared.is_supported() {
+            if declared == SpaceKind::PointCloud {
+                self.point_cloud_labels(id, info, &path, object_answers)?;
+            } else if declared.is_supported() {
                 self.space_labels(id, declared, info, &path)?;
                 self.space_classifications(id, declared, classification_answers)?;
             }

@@ -14,8 +14,10 @@ use crate::instance::{AnnotationMeta, ClassificationCell, FrameAnnotation, MetaU
 use crate::ranges::{Frame, RangeSet};
 
 mod ops;
+mod point_cloud;
 
 pub use ops::Overlap;
+pub use point_cloud::{ranges_to_rle, rle_to_ranges, RangeOverlap};
 
 /// The id of the space standing for the row's own layer (multilayer images).
 pub const ROOT_SPACE_ID: &str = "root";
@@ -85,9 +87,14 @@ impl SpaceKind {
         matches!(self, Self::Image | Self::SceneImage)
     }
 
+    /// Spaces whose classifications always cover the whole space (no frames to name).
+    pub fn classified_whole(self) -> bool {
+        self.is_image() || self == Self::PointCloud
+    }
+
     /// Space types whose labels this store holds (the others keep their declared shape and no labels).
     pub fn is_supported(self) -> bool {
-        self.is_multi_frame() || self.is_image()
+        self.is_multi_frame() || self.is_image() || self == Self::PointCloud
     }
 }
 

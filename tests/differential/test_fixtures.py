@@ -23,8 +23,8 @@ pytest.importorskip("encord")
 
 from conftest import FIXTURES_DIR, jdump, mask_path, unified
 
-#: data types covered for now; scenes come later.
-DATA_TYPES = {"video", "image", "img_group", "dicom", "nifti", "pdf", "audio", "plain_text", "group"}
+#: data types covered.
+DATA_TYPES = {"video", "image", "img_group", "dicom", "nifti", "pdf", "audio", "plain_text", "group", "scene"}
 
 LIBS = ["encord", "labelrow"]
 
@@ -158,7 +158,7 @@ def _probe_space(row, space) -> dict:
     return out
 
 
-_SPACE_TYPES = ["video", "image", "image_sequence", "audio", "time_series", "text", "html", "medical", "pdf"]
+_SPACE_TYPES = ["video", "image", "image_sequence", "audio", "time_series", "text", "html", "medical", "pdf", "point_cloud"]
 
 
 def _probe_lookups(lib, row) -> list:
