@@ -158,7 +158,18 @@ def _probe_space(row, space) -> dict:
     return out
 
 
-_SPACE_TYPES = ["video", "image", "image_sequence", "audio", "time_series", "text", "html", "medical", "pdf", "point_cloud"]
+_SPACE_TYPES = [
+    "video",
+    "image",
+    "image_sequence",
+    "audio",
+    "time_series",
+    "text",
+    "html",
+    "medical",
+    "pdf",
+    "point_cloud",
+]
 
 
 def _probe_lookups(lib, row) -> list:

@@ -1,5 +1,5 @@
-"""Spaces whose labels are ranges (audio, time series, text, HTML) or 3D (point clouds). labelrow does not
-hold their labels yet: they are listed and found like the others, hold nothing, and refuse placements."""
+"""Spaces whose labels are ranges (audio, time series, text, HTML). labelrow does not hold their labels yet:
+they are listed and found like the others, hold nothing, and refuse placements."""
 
 from __future__ import annotations
 
@@ -20,7 +20,3 @@ class TextSpace(UnsupportedSpace):
 
 class HTMLSpace(UnsupportedSpace):
     """An HTML file of a data group."""
-
-
-class PointCloudFileSpace(UnsupportedSpace):
-    """A point cloud file of a scene."""
