@@ -3,7 +3,7 @@
 //! carry the instance's metadata and the point clouds it is on.
 
 use super::{ExportOptions, Key, LabelSink};
-use crate::instance::{AnnotationMeta, ObjectData};
+use crate::instance::{AnnotationMeta, ClassificationData, ObjectData};
 use crate::row::RowStore;
 use crate::spaces::{ranges_to_rle, Space, SpaceKind};
 
@@ -131,5 +131,33 @@ pub(super) fn write_point_cloud_answer<S: LabelSink>(
         s.key(Key::ObjectNumber);
         s.uint(n);
     }
+    s.end_map();
+}
+
+/// Writes the rest of a `classification_answers` entry (after its key) first placed on a point cloud: the
+/// reference builds these with `range` first and `spaces` last.
+pub(super) fn write_point_cloud_classification<S: LabelSink>(
+    hash: &str,
+    c: &ClassificationData,
+    meta: &AnnotationMeta,
+    s: &mut S,
+    write_spaces: impl Fn(&mut S),
+) {
+    s.key(Key::Classifications);
+    c.answers.write_forward(&c.onto, c.feature_node(), s);
+    s.key(Key::ClassificationHash);
+    s.sym(hash);
+    s.key(Key::FeatureHash);
+    s.sym(&c.feature_node().hash);
+    s.key(Key::Range);
+    s.begin_list(0);
+    s.end_list();
+    super::write_edit_meta(meta, s);
+    s.key(Key::ManualAnnotation);
+    s.bool(meta.manual_annotation);
+    s.key(Key::Confidence);
+    s.number(&meta.confidence);
+    s.key(Key::Spaces);
+    write_spaces(s);
     s.end_map();
 }

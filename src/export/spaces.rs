@@ -127,7 +127,16 @@ pub(super) fn write_classification_entry<S: LabelSink>(
     root: Option<&crate::instance::ClassificationData>,
     s: &mut S,
 ) {
-    let Some(last) = placements.last() else { return };
+    let Some(first) = placements.first() else { return };
+    let point_cloud = |p: &Placement<'_>| p.space.def.kind == SpaceKind::PointCloud;
+    // A point cloud reports a classification only when it is the first to hold it; later point clouds just
+    // add themselves to the entry's `spaces`.
+    let last = placements
+        .iter()
+        .enumerate()
+        .rev()
+        .find(|(i, p)| (*i == 0 && root.is_none()) || !point_cloud(p))
+        .map_or(first, |(_, p)| p);
     let c = last.c.cell.lock();
     let node = c.feature_node();
     let on_root = |p: &Placement<'_>| p.space.def.id == ROOT_SPACE_ID;
@@ -155,6 +164,10 @@ pub(super) fn write_classification_entry<S: LabelSink>(
     };
     s.key_str(hash);
     s.begin_map(11);
+    if root.is_none() && point_cloud(first) && !c.is_global() {
+        super::scene::write_point_cloud_classification(hash, &c, &last.meta, s, write_spaces);
+        return;
+    }
     s.key(Key::Classifications);
     c.answers.write_forward(&c.onto, node, s);
     s.key(Key::ClassificationHash);
