@@ -75,6 +75,10 @@ impl Builder<'_, '_, '_> {
             let st = req_str(info, "space_type", &path)?;
             let kind = SpaceKind::parse(st)
                 .ok_or_else(|| LabelError::value(format!("{path}.space_type: '{st}' is not a valid SpaceType")))?;
+            if kind == SpaceKind::PointCloud && self.row.spaces.get(id).is_none() {
+                // The reference looks point clouds up by key (a KeyError) rather than through `get_space`.
+                return Err(LabelError::key(format!("{path}: '{id}' is not a space of this row")));
+            }
             let declared = self.row.spaces.get_mut(id)?.def.kind;
             if class_name(kind) != class_name(declared) {
                 return Err(LabelError::label_row(format!(
