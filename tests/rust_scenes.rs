@@ -211,3 +211,18 @@ fn placements_check_before_they_change_anything() {
     let out = export(&row);
     assert_eq!(out["spaces"]["a.pcd"]["labels"]["objects"], json("[]"));
 }
+
+#[test]
+fn scene_metadata_is_written_back_and_continuous_scenes_are_refused() {
+    let mut d = row_dict("", "", "", "");
+    d["scene"] = json(r#"{"isContinuous":false,"streams":{"lidar":{"kind":"pcd"}}}"#);
+    let out = export(&parse(&d).unwrap());
+    assert_eq!(keys(&out).last(), Some(&"scene"));
+    assert_eq!(out["scene"], d["scene"]);
+    d["scene"] = json("{}");
+    assert!(export(&parse(&d).unwrap()).get("scene").is_none());
+    d["scene"] = json(r#"{"isContinuous":1}"#);
+    let e = parse(&d).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::NotImplemented);
+    assert!(e.to_string().contains("label_row.scene.isContinuous"), "{e}");
+}

@@ -52,7 +52,7 @@ fn opt_sym<S: LabelSink>(s: &mut S, v: Option<&str>) {
 /// Writes the whole label dict into `s`. On an error the sink holds a partial document, to be dropped.
 pub fn export_into<S: LabelSink>(row: &RowStore, opts: ExportOptions, s: &mut S) -> Result<()> {
     let h = &row.header;
-    s.begin_map(17);
+    s.begin_map(17 + usize::from(row.header.scene.is_some()));
     s.key(Key::LabelHash);
     s.raw(&h.label_hash);
     s.key(Key::BranchName);
@@ -93,6 +93,10 @@ pub fn export_into<S: LabelSink>(row: &RowStore, opts: ExportOptions, s: &mut S)
     data_units(row, s)?;
     s.key(Key::Spaces);
     spaces::write_spaces(row, s)?;
+    if let Some(scene) = &row.header.scene {
+        s.key_str("scene");
+        s.raw(scene);
+    }
     s.end_map();
     Ok(())
 }

@@ -191,7 +191,7 @@ pub(crate) fn parse_tree_deferred(
     let top = as_map(d, &p)?;
     // Every top-level key is looked up once, in one pass over the dict.
     let mut fields: [Option<Val<'_>>; 14] = [None; 14];
-    let (mut spaces, mut task_status) = (None, None);
+    let (mut spaces, mut task_status, mut scene) = (None, None, None);
     for (k, v) in top.iter() {
         if let Some(i) = HEADER_KEYS.iter().position(|h| *h == k) {
             fields[i] = Some(v);
@@ -199,6 +199,8 @@ pub(crate) fn parse_tree_deferred(
             spaces = Some(v);
         } else if k == "annotation_task_status" {
             task_status = Some(v);
+        } else if k == "scene" {
+            scene = Some(v);
         }
     }
     for (key, field) in HEADER_KEYS.iter().zip(&fields) {
@@ -229,6 +231,11 @@ pub(crate) fn parse_tree_deferred(
         data_type,
         annotation_task_status: task_status.map_or(Value::Null, Val::to_value),
         label_status,
+        scene: if data_type == DataType::Scene {
+            scene::scene_metadata(scene, &p)?
+        } else {
+            None
+        },
     };
     let mut media = ctx.media.clone();
     media.data_type = data_type;

@@ -14,6 +14,40 @@ use crate::instance::{ObjectCell, ObjectData};
 use crate::spaces::{rle_to_ranges, RangeOverlap};
 use crate::tree::{Path, Val};
 
+/// Python's truth value of a JSON value (the reference tests `scene.isContinuous` that way).
+fn truthy(v: Val<'_>) -> bool {
+    if let Some(b) = v.as_bool() {
+        return b;
+    }
+    if let Some(s) = v.as_str() {
+        return !s.is_empty();
+    }
+    if let Some(x) = v.as_f64() {
+        return x != 0.0;
+    }
+    if let Some(m) = v.as_map() {
+        return !m.is_empty();
+    }
+    v.as_list().is_some_and(|l| l.len() > 0)
+}
+
+/// The enriched `scene` metadata of a scene row's label dict: kept (and written back) when it is a non-empty dict.
+/// Continuous (event-based) scenes are refused: their labels are events on a timeline, which labelrow does not
+/// model yet.
+pub(super) fn scene_metadata(v: Option<Val<'_>>, root: &Path<'_>) -> Result<Option<serde_json::Value>> {
+    let Some(v) = v.filter(|v| truthy(*v)) else {
+        return Ok(None);
+    };
+    let path = root.field("scene");
+    let m = as_map(v, &path)?;
+    if m.get("isContinuous").is_some_and(truthy) {
+        return Err(LabelError::not_implemented(format!(
+            "{path}.isContinuous: event-based (continuous) scene rows are not supported yet by labelrow"
+        )));
+    }
+    Ok(Some(v.to_value()))
+}
+
 impl Builder<'_, '_, '_> {
     pub(super) fn point_cloud_labels(
         &mut self,
