@@ -340,6 +340,9 @@ fn unit_labels<S: LabelSink>(row: &RowStore, frame: Frame, unit: &DataUnit, s: &
         s.key_int(f);
         label_blob(row, f, sizes, s)?;
     }
+    if row.header.data_type == DataType::Scene && unit.hash == row.header.data_hash {
+        scene::write_scene_image_labels(row, s)?;
+    }
     s.end_map();
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! carry the instance's metadata and the point clouds it is on.
 
 use super::{ExportOptions, Key, LabelSink};
+use crate::error::Result;
 use crate::instance::{AnnotationMeta, ClassificationData, ObjectData};
 use crate::row::RowStore;
 use crate::spaces::{ranges_to_rle, Space, SpaceKind};
@@ -160,4 +161,30 @@ pub(super) fn write_point_cloud_classification<S: LabelSink>(
     s.key(Key::Spaces);
     write_spaces(s);
     s.end_map();
+}
+
+/// Writes, into a scene's data unit labels, the labels of its scene images that hold objects, keyed
+/// `stream#frame` (the image's start frame, else its event index), in space order.
+pub(super) fn write_scene_image_labels<S: LabelSink>(row: &RowStore, s: &mut S) -> Result<()> {
+    for space in row.spaces.spaces.values() {
+        if space.def.kind != SpaceKind::SceneImage {
+            continue;
+        }
+        let Some(objects) = space.labels.frames.get(&0).filter(|m| !m.is_empty()) else {
+            continue;
+        };
+        let Some((_, info)) = space.def.before_labels.iter().find(|(k, _)| *k == "scene_info") else {
+            continue;
+        };
+        let part = |k: &str| {
+            info.get(k).filter(|v| !v.is_null()).map(|v| match v {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+        };
+        let frame = part("start_frame").or_else(|| part("event_index")).unwrap_or_default();
+        s.key_str(&format!("{}#{frame}", part("stream_id").unwrap_or_default()));
+        super::spaces::write_blob(space, 0, objects, s)?;
+    }
+    Ok(())
 }

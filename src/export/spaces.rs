@@ -237,7 +237,7 @@ fn check_bitmask(space: &Space, a: &FrameAnnotation, frame: Frame, hash: &str) -
     Ok(())
 }
 
-fn write_blob<S: LabelSink>(
+pub(super) fn write_blob<S: LabelSink>(
     space: &Space,
     frame: Frame,
     on_frame: &IndexMap<String, FrameAnnotation>,
@@ -261,9 +261,11 @@ fn write_blob<S: LabelSink>(
     Ok(())
 }
 
-fn write_labels<S: LabelSink>(space: &Space, s: &mut S) -> Result<()> {
+fn write_labels<S: LabelSink>(space: &Space, scene_row: bool, s: &mut S) -> Result<()> {
     let frames = &space.labels.frames;
     match space.def.kind {
+        // A scene writes its images' labels into its data unit (`export::scene::write_scene_image_labels`).
+        SpaceKind::SceneImage if scene_row => write_blob(space, 0, &IndexMap::new(), s)?,
         SpaceKind::PointCloud => super::scene::write_point_cloud_labels(space, s),
         SpaceKind::SceneImage => match frames.get(&0) {
             Some(m) => write_blob(space, 0, m, s)?,
@@ -301,7 +303,7 @@ pub(super) fn write_spaces<S: LabelSink>(row: &RowStore, s: &mut S) -> Result<()
             s.raw(v);
         }
         s.key(Key::Labels);
-        write_labels(space, s)?;
+        write_labels(space, row.header.data_type == crate::row::DataType::Scene, s)?;
         for (k, v) in &d.after_labels {
             s.key_str(k);
             s.raw(v);

@@ -254,7 +254,12 @@ pub(crate) fn parse_tree_deferred(
     };
     builder.data_units(field("data_units"))?;
     builder.add_pending_objects();
-    builder.spaces(spaces, field("classification_answers"), field("object_answers"))?;
+    builder.spaces(
+        spaces,
+        field("classification_answers"),
+        field("object_answers"),
+        field("data_units"),
+    )?;
     builder.object_answers(field("object_answers"))?;
     builder.object_actions(field("object_actions"))?;
     builder.classification_answers(field("classification_answers"))?;

@@ -65,12 +65,19 @@ impl Builder<'_, '_, '_> {
         spaces: Option<Val<'_>>,
         classification_answers: Val<'_>,
         object_answers: Val<'_>,
+        data_units: Val<'_>,
     ) -> Result<()> {
         let Some(spaces) = spaces.filter(|v| !v.is_null()) else {
             return Ok(());
         };
         let all = Path::Root("label_row").field("spaces");
-        for (id, info) in as_map(spaces, &all)?.iter() {
+        let map = as_map(spaces, &all)?;
+        let unit_labels = if self.row.header.data_type == crate::row::DataType::Scene {
+            self.scene_image_unit_labels(map, data_units)?
+        } else {
+            super::scene::UnitLabels::new()
+        };
+        for (id, info) in map.iter() {
             let path = all.key(id);
             let st = req_str(info, "space_type", &path)?;
             let kind = SpaceKind::parse(st)
@@ -90,6 +97,12 @@ impl Builder<'_, '_, '_> {
             }
             if declared == SpaceKind::PointCloud {
                 self.point_cloud_labels(id, info, &path, object_answers)?;
+            } else if let (SpaceKind::SceneImage, Some(&(blob, unit, key))) = (declared, unit_labels.get(id)) {
+                let units = Path::Root("label_row").field("data_units");
+                let unit_path = units.key(unit);
+                let labels_path = unit_path.field("labels");
+                self.space_blob(id, 0, blob, &labels_path.key(key))?;
+                self.space_classifications(id, declared, classification_answers)?;
             } else if declared.is_supported() {
                 self.space_labels(id, declared, info, &path)?;
                 self.space_classifications(id, declared, classification_answers)?;

@@ -240,3 +240,101 @@ def test_continuous_scenes_are_not_supported_yet() -> None:
         row.from_labels_dict(d)
     with pytest.raises(NotImplementedError):
         row.from_labels_dict(d)
+
+
+_IMG_INFO = {
+    "space_type": "scene_image",
+    "scene_info": {"stream_id": "cam", "event_index": 0, "start_frame": 5, "uri": "x/img.jpg"},
+    "width": 100,
+    "height": 50,
+    "labels": {"objects": [], "classifications": []},
+}
+_IMG2_INFO = {
+    "space_type": "scene_image",
+    "scene_info": {"stream_id": "cam", "event_index": 1, "uri": "x/img2.jpg"},
+    "labels": {"objects": [], "classifications": []},
+}
+
+
+def _box_entry(h: str) -> dict:
+    return {
+        "objectHash": h,
+        "featureHash": "MjI2NzEy",
+        "name": "Box",
+        "color": "#D33115",
+        "value": "box",
+        "shape": "bounding_box",
+        "boundingBox": {"h": 0.1, "w": 0.2, "x": 0.3, "y": 0.4},
+        "createdAt": "Thu, 09 Feb 2023 14:12:03 UTC",
+        "lastEditedAt": "Thu, 09 Feb 2023 14:12:03 UTC",
+    }
+
+
+def _image_row(lib_name: str):
+    import spaces_program
+
+    lib = program.load_lib(lib_name)
+    meta = scp._read("metadata")
+    meta["spaces"] |= {"cam-img": copy.deepcopy(_IMG_INFO), "cam-img2": copy.deepcopy(_IMG2_INFO)}
+    structure = lib.OntologyStructure.from_dict(scp._read("ontology"))
+    lrm = __import__(f"{lib.package}.orm.label_row", fromlist=["LabelRowMetadata"]).LabelRowMetadata
+    row = lib.LabelRowV2(lrm.from_dict(meta), None, spaces_program.types.SimpleNamespace(structure=structure))
+    return lib, row, structure
+
+
+#: where a scene's label dict puts the labels of its scene images: keyed `stream#start_frame`,
+#: `stream#event_index`, by space id, on the space entry itself, or under a stream the row does not have.
+IMAGE_LABELS = {
+    "start frame key": {"cam#5": ["b1"]},
+    "event index key": {"cam#1": ["b2"], "cam#0": ["b1"]},
+    "space id key": {"cam-img2": ["b1", "b2"]},
+    "unknown stream": {"radar#0": ["b1"]},
+    "on the space": None,
+}
+
+
+@pytest.mark.parametrize("where", sorted(IMAGE_LABELS))
+def test_scene_image_labels(where: str) -> None:
+    """Scene images read their labels from the scene's data unit (by `stream#frame` or space id) and write them
+    back there, as the reference does; placing on a scene image found by stream and start frame agrees too."""
+    out = []
+    for lib_name in LIBS:
+        lib, row, st = _image_row(lib_name)
+        d = scp._read("labels", "dg_scene_empty")
+        d["spaces"] |= {
+            "cam-img": {"space_type": "scene_image", "labels": {"objects": [], "classifications": []}},
+            "cam-img2": {"space_type": "scene_image", "labels": {"objects": [], "classifications": []}},
+        }
+        placed = IMAGE_LABELS[where]
+        if placed is None:
+            d["spaces"]["cam-img"]["labels"]["objects"] = [_box_entry("b1")]
+            hashes = ["b1"]
+        else:
+            unit = d["data_units"][d["data_hash"]]
+            unit["labels"] = {
+                k: {"objects": [_box_entry(h) for h in v], "classifications": []} for k, v in placed.items()
+            }
+            hashes = sorted({h for v in placed.values() for h in v})
+        d["object_answers"] = {h: {"classifications": [], "objectHash": h} for h in hashes}
+        rep = {"load": program._try(lib, lambda row=row, d=d: row.from_labels_dict(d))}
+        rep["images"] = program._try(
+            lib,
+            lambda row=row: [
+                [o.object_hash for o in row.get_space(id=i, type_="image").get_object_instances()]
+                for i in ("cam-img", "cam-img2")
+            ],
+        )
+
+        def place(lib=lib, row=row, st=st) -> None:
+            s = row.get_space(stream_id="cam", start_frame=5, type_="image")
+            o = lib.ObjectInstance(st.get_child_by_hash("MjI2NzEy"), object_hash="new")
+            box = lib.BoundingBoxCoordinates(height=0.5, width=0.5, top_left_x=0.1, top_left_y=0.2)
+            s.put_object_instance(o, box, created_at=T0, last_edited_at=T0)
+
+        rep["place"] = program._try(lib, place)
+        rep["dict"] = program._try(lib, row.to_encord_dict)
+        if not program.is_error(rep["dict"]):
+            again = program._try(lib, lambda row=row, d=rep["dict"]: row.from_labels_dict(copy.deepcopy(d)))
+            rep["again"] = [again, program._try(lib, row.to_encord_dict)]
+        out.append(json.loads(json.dumps(rep, default=repr)))
+    assert program.compare_results(out[0], out[1]) is None, program.compare_results(out[0], out[1])
