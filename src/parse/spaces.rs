@@ -101,7 +101,9 @@ impl Builder<'_, '_, '_> {
                 let units = Path::Root("label_row").field("data_units");
                 let unit_path = units.key(unit);
                 let labels_path = unit_path.field("labels");
-                self.space_blob(id, 0, blob, &labels_path.key(key))?;
+                let blob_path = labels_path.key(key);
+                // On the JSON path a unit's label entries are still text until read.
+                self.with_parsed(blob, &blob_path, |b, blob| b.space_blob(id, 0, blob, &blob_path))?;
                 self.space_classifications(id, declared, classification_answers)?;
             } else if declared.is_supported() {
                 self.space_labels(id, declared, info, &path)?;

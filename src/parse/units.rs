@@ -138,7 +138,7 @@ impl Builder<'_, '_, '_> {
 
     /// Runs `read` on `v`, built first if the input left it for later (JSON text, or a Python object): one
     /// frame's tree at a time is alive.
-    fn with_parsed<R>(
+    pub(super) fn with_parsed<R>(
         &mut self,
         v: Val<'_>,
         path: &Path<'_>,

@@ -338,3 +338,29 @@ def test_scene_image_labels(where: str) -> None:
             rep["again"] = [again, program._try(lib, row.to_encord_dict)]
         out.append(json.loads(json.dumps(rep, default=repr)))
     assert program.compare_results(out[0], out[1]) is None, program.compare_results(out[0], out[1])
+
+
+def test_json_path_matches_dict_path_on_scenes() -> None:
+    """`from_json` and `to_json` agree with the dict path on a scene row with point clouds, a scene image in the
+    data unit and enriched scene metadata."""
+    d = scp._read("labels")
+    for sid in scp.SPACES:
+        for e in d["spaces"][sid]["labels"]["objects"]:
+            e["lastEditedAt"] = "Fri, 10 Feb 2023 14:12:03 UTC"
+    d["object_answers"]["hash1"]["lastEditedAt"] = "Fri, 10 Feb 2023 14:12:03 UTC"
+    d["spaces"]["cam-img"] = {"space_type": "scene_image", "labels": {"objects": [], "classifications": []}}
+    d["data_units"][d["data_hash"]]["labels"]["cam#5"] = {"objects": [_box_entry("b1")], "classifications": []}
+    d["object_answers"]["b1"] = {"classifications": [], "objectHash": "b1"}
+    d["scene"] = {"isContinuous": False, "name": "drive"}
+    _, by_dict, _ = _image_row("labelrow")
+    by_dict.from_labels_dict(copy.deepcopy(d))
+    _, by_json, _ = _image_row("labelrow")
+    by_json.from_json(json.dumps(d).encode())
+    expected = by_dict.to_encord_dict()
+    assert expected["data_units"][d["data_hash"]]["labels"]["cam#5"]["objects"][0]["objectHash"] == "b1"
+    assert expected["spaces"][PCD1]["labels"]["objects"][0]["segmentation"] == "06"
+    assert json.dumps(by_json.to_encord_dict()) == json.dumps(expected)
+    assert json.dumps(json.loads(by_json.to_json())) == json.dumps(expected)
+    _, ref_row, _ = _image_row("encord")
+    ref_row.from_labels_dict(copy.deepcopy(d))
+    assert json.dumps(ref_row.to_encord_dict()) == json.dumps(expected)
