@@ -123,7 +123,7 @@ fn object_answers<S: LabelSink>(row: &RowStore, opts: ExportOptions, s: &mut S) 
         }
         s.end_map();
     }
-    spaces::object_answers(row, opts, s);
+    spaces::object_answers(row, opts, s)?;
     s.end_map();
     Ok(())
 }

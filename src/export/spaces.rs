@@ -14,18 +14,43 @@ use crate::row::RowStore;
 use crate::spaces::{Space, SpaceClassification, SpaceKind, ROOT_SPACE_ID};
 
 /// Writes the `object_answers` entries of objects held by spaces (after the row's own, each object once).
-pub(super) fn object_answers<S: LabelSink>(row: &RowStore, opts: ExportOptions, s: &mut S) {
+///
+/// As in the reference, each space in turn writes the entries of its objects: a frame-based or image space
+/// replaces an entry (keeping its place), a point cloud writes a new one or adds itself to a point cloud's.
+pub(super) fn object_answers<S: LabelSink>(row: &RowStore, opts: ExportOptions, s: &mut S) -> Result<()> {
     let mut seen: HashSet<&str> = HashSet::new();
+    let point_cloud = |sp: &Space| sp.def.kind == SpaceKind::PointCloud;
     for space in row.spaces.spaces.values() {
-        for (hash, cell) in &space.labels.objects {
+        for hash in space.labels.objects.keys() {
             if row.object_order(hash).is_some() || !seen.insert(hash) {
                 continue;
             }
-            let o = cell.lock();
-            if space.def.kind == SpaceKind::PointCloud {
-                super::scene::write_point_cloud_answer(row, hash, &o, opts, s);
-                continue;
+            let holders: Vec<&Space> = row
+                .spaces
+                .spaces
+                .values()
+                .filter(|sp| sp.labels.objects.contains_key(hash))
+                .collect();
+            let first_plain = holders.iter().position(|sp| !point_cloud(sp));
+            if let Some(i) = first_plain {
+                if let Some(pc) = holders[i..].iter().find(|sp| point_cloud(sp)) {
+                    // The reference fails here with a bare KeyError: a point cloud cannot add itself to the entry
+                    // an earlier space of another kind wrote.
+                    return Err(LabelError::key(format!(
+                        "object_answers[{hash:?}]: object `{hash}` is on space `{}` ({}) and on the later point \
+                         cloud `{}`, which the label row format cannot express",
+                        holders[i].def.id,
+                        holders[i].def.kind.as_str(),
+                        pc.def.id
+                    )));
+                }
             }
+            let last_plain = holders.iter().rev().find(|sp| !point_cloud(sp));
+            let Some(holder) = last_plain else {
+                super::scene::write_point_cloud_answer(row, hash, &space.labels.objects[hash].lock(), opts, s);
+                continue;
+            };
+            let o = holder.labels.objects[hash].lock();
             s.key_str(hash);
             s.begin_map(3);
             s.key(Key::Classifications);
@@ -39,6 +64,7 @@ pub(super) fn object_answers<S: LabelSink>(row: &RowStore, opts: ExportOptions, 
             s.end_map();
         }
     }
+    Ok(())
 }
 
 /// Writes the `object_actions` entries of objects on video-like spaces: answers in insertion order.

@@ -76,6 +76,7 @@ def gen_labels(rng: random.Random) -> dict:
             objs.append(e)
             entries.append(h)
         d["spaces"][sid]["labels"]["objects"] = objs
+    d["spaces"][IMAGE_ID] = {"space_type": "scene_image", "labels": {"objects": [], "classifications": []}}
     answers = d["object_answers"]
     for h in sorted(set(entries)):
         if h == "hash1":
@@ -162,7 +163,7 @@ def gen_program(seed: int) -> dict:
         elif k < 0.9:
             ops.append({"op": "set_meta", "space": sid, "type": type_, "hash": _some_hash(rng, n_obj)})
             ops[-1]["meta"] = {"created_by": rng.choice(USERS[1:]), "confidence": rng.choice([0.25, 1.0])}
-        elif k < 0.95:
+        elif k < 0.93:
             ops.append(
                 {
                     "op": "lookup",
@@ -178,6 +179,21 @@ def gen_program(seed: int) -> dict:
                     "type": type_,
                 }
             )
+        elif k < 0.97 and BOX in objects:
+            # Only box objects: other shapes meet the reference's unchecked image coordinates (a fixed bug,
+            # covered by test_spaces.py).
+            ops.append(
+                {
+                    "op": "image_object",
+                    "obj": rng.choice([i for i, fh in enumerate(objects) if fh == BOX]),
+                    "start_frame": 5 if rng.random() < 0.9 else 6,
+                    "coords": [round(rng.random(), 3) for _ in range(4)],
+                    "on_overlap": rng.choice(["error", "replace"]),
+                    "meta": meta(),
+                }
+            )
+        elif k < 0.98:
+            ops.append({"op": "image_remove", "hash": _some_hash(rng, n_obj)})
         else:
             ops.append({"op": "static", "obj": rng.randrange(n_obj), "text": rng.choice(["x", "y"])})
     labels = gen_labels(rng) if rng.random() < 0.5 else None
@@ -191,8 +207,26 @@ def _some_hash(rng: random.Random, n_obj: int) -> str:
     return "hash1" if r < 0.9 else "missing"
 
 
+#: A scene image added to the fixture's metadata: its labels live in the data unit under `cam#5`.
+IMAGE_ID = "cam-img"
+IMAGE_INFO = {
+    "space_type": "scene_image",
+    "scene_info": {"stream_id": "cam", "event_index": 0, "start_frame": 5, "uri": "x/img.jpg"},
+    "width": 100,
+    "height": 50,
+    "labels": {"objects": [], "classifications": []},
+}
+
+
 def build_row(lib: types.SimpleNamespace, labels: dict | None) -> tuple[Any, Any]:
-    row, structure = spaces_program.build_row(lib, "dg_scene_empty")
+    import importlib
+
+    meta = _read("metadata", "dg_scene_empty")
+    meta["spaces"][IMAGE_ID] = copy.deepcopy(IMAGE_INFO)
+    lrm = importlib.import_module(f"{lib.package}.orm.label_row").LabelRowMetadata
+    structure = lib.OntologyStructure.from_dict(_read("ontology", "dg_scene_empty"))
+    row = lib.LabelRowV2(lrm.from_dict(meta), None, types.SimpleNamespace(structure=structure))
+    row.from_labels_dict(_read("labels", "dg_scene_empty"))
     if labels is not None:
         row.from_labels_dict(copy.deepcopy(labels))
     return row, structure
@@ -207,9 +241,10 @@ def space_report(lib: types.SimpleNamespace, row: Any) -> list:
     for s in row.get_spaces():
         rep: dict = {"id": s.space_id, "class": type(s).__name__, "metadata": repr(s.metadata)}
         rep["objects"] = base._try(lib, lambda s=s: [o.object_hash for o in s.get_object_instances()])
-        rep["ranges"] = base._try(
-            lib, lambda s=s: [_ranges_data(s.get_object_ranges(o)) for o in s.get_object_instances()]
-        )
+        if rep["class"] == "PointCloudFileSpace":
+            rep["ranges"] = base._try(
+                lib, lambda s=s: [_ranges_data(s.get_object_ranges(o)) for o in s.get_object_instances()]
+            )
         rep["classifications"] = base._try(
             lib, lambda s=s: [c.classification_hash for c in s.get_classification_instances()]
         )
@@ -219,7 +254,7 @@ def space_report(lib: types.SimpleNamespace, row: Any) -> list:
                 [
                     a.object_hash,
                     a.frame,
-                    _ranges_data(a.ranges),
+                    _ranges_data(a.ranges) if hasattr(a, "ranges") else spaces_program._coords_data(a.coordinates),
                     a.created_by,
                     a.confidence,
                     a.manual_annotation,
@@ -277,6 +312,16 @@ def _run_op(lib, row, objects, classes, op: dict) -> Any:
     if name == "lookup":
         s = row.get_space(type_=op["type"], **op["kw"])
         return [s.space_id, type(s).__name__]
+    if name == "image_object":
+        image = row.get_space(stream_id="cam", start_frame=op["start_frame"], type_="image")
+        h, w, x, y = op["coords"]
+        box = lib.BoundingBoxCoordinates(height=h, width=w, top_left_x=x, top_left_y=y)
+        kw = {"on_overlap": op["on_overlap"], **spaces_program._meta_kwargs(op["meta"])}
+        image.put_object_instance(objects[op["obj"]], box, **kw)
+        return None
+    if name == "image_remove":
+        got = row.get_space(id=IMAGE_ID, type_="image").remove_object_instance(op["hash"])
+        return None if got is None else got.object_hash
     space = row.get_space(id=op["space"], type_=op["type"])
     if name == "put_object":
         kw = spaces_program._meta_kwargs(op["meta"])

@@ -364,3 +364,27 @@ def test_json_path_matches_dict_path_on_scenes() -> None:
     _, ref_row, _ = _image_row("encord")
     ref_row.from_labels_dict(copy.deepcopy(d))
     assert json.dumps(ref_row.to_encord_dict()) == json.dumps(expected)
+
+
+def test_object_on_an_image_before_a_point_cloud() -> None:
+    """An object on a scene image listed before a point cloud it is also on: the reference's export fails with a
+    bare KeyError; labelrow's with a LabelRowKeyError naming the object and both spaces."""
+    import spaces_program
+
+    for lib_name in LIBS:
+        lib = program.load_lib(lib_name)
+        meta = scp._read("metadata")
+        meta["spaces"] = {"cam-img": copy.deepcopy(_IMG_INFO), **meta["spaces"]}
+        st = lib.OntologyStructure.from_dict(scp._read("ontology"))
+        lrm = __import__(f"{lib.package}.orm.label_row", fromlist=["LabelRowMetadata"]).LabelRowMetadata
+        row = lib.LabelRowV2(lrm.from_dict(meta), None, spaces_program.types.SimpleNamespace(structure=st))
+        row.from_labels_dict(scp._read("labels", "dg_scene_empty"))
+        o = _obj(lib, st, "MjI2NzEy")
+        box = lib.BoundingBoxCoordinates(height=0.5, width=0.5, top_left_x=0.1, top_left_y=0.2)
+        row.get_space(id="cam-img", type_="image").put_object_instance(o, box)
+        _pcd(row).put_object_instance(o, lib.Range(start=0, end=2))
+        with pytest.raises(KeyError) as info:
+            row.to_encord_dict()
+        if lib_name == "labelrow":
+            assert isinstance(info.value, lib.LabelRowError)
+            assert "object `o1` is on space `cam-img`" in str(info.value)
