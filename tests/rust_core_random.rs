@@ -343,15 +343,7 @@ fn frame_index_matches_a_brute_force_scan() {
                     } else {
                         Geometries::Owned(vec![g.clone(); frames.len()])
                     };
-                    match row.object_set_frames(
-                        o,
-                        &frames,
-                        geometries,
-                        &MetaUpdate::default(),
-                        None,
-                        overwrite,
-                        NOW,
-                    ) {
+                    match row.object_set_frames(o, &frames, geometries, &MetaUpdate::default(), None, overwrite, NOW) {
                         Ok(()) => applied += 1,
                         Err(e) => {
                             assert_eq!(e.kind, ErrorKind::LabelRow, "{}", e.message);
