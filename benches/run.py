@@ -61,10 +61,10 @@ if str(HERE) not in sys.path:
 import generate as G  # noqa: E402
 
 LIBS = ("labelrow", "encord")
-BITMASK_PROFILE = "bitmask_1280x720"
+BITMASK_PROFILE = "bitmask_1920x1080"
 ALL_PROFILES = [*G.PROFILES, BITMASK_PROFILE]
 QUICK_SCALE = 0.1
-BITMASK_SIZE = (1280, 720)
+BITMASK_SIZE = (1920, 1080)
 BITMASK_COUNT = 100
 
 # ---------------------------------------------------------------------------------------------------------------

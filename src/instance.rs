@@ -113,9 +113,9 @@ pub struct ObjectData {
     pub frames: BTreeMap<Frame, FrameAnnotation>,
     pub static_answers: StaticAnswers,
     pub dynamic_answers: DynamicAnswers,
-    /// Metadata of the instance itself, which range-like spaces (point clouds) report for all its placements;
-    /// `None` until it is first placed there (the reference stamps it "now" at construction).
-    pub instance_meta: Option<AnnotationMeta>,
+    /// Metadata of the object's placements on range spaces (audio, text, HTML, time series) and point clouds: one set for
+    /// all of them, as the reference keeps it on the instance. `None` until the object is first placed on one.
+    pub range_meta: Option<AnnotationMeta>,
 }
 
 pub type ObjectCell = Arc<Mutex<ObjectData>>;
@@ -145,7 +145,7 @@ impl ObjectData {
             frames: BTreeMap::new(),
             static_answers: StaticAnswers::default(),
             dynamic_answers: DynamicAnswers::default(),
-            instance_meta: None,
+            range_meta: None,
         }
     }
 

@@ -4,6 +4,7 @@ error included, to the general path."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import random
@@ -33,6 +34,7 @@ from labelrow.objects.coordinates import (
     SkeletonCoordinate,
     SkeletonCoordinates,
     Visibility,
+    coordinates_from_frame_geometry,
     frame_geometry,
 )
 from labelrow.objects.frames import Range, frames_class_to_frames_list, frames_class_to_runs, frames_to_ranges
@@ -298,3 +300,29 @@ def test_runs_reject_what_the_frame_list_rejects(bad: Any) -> None:
         frames_class_to_frames_list(bad)
     with pytest.raises(type(expected.value)):
         frames_class_to_runs(bad)
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=lambda s: s.value)
+def test_coordinates_read_back_as_the_dict_path_builds_them(shape: Shape) -> None:
+    # Plain shapes' coordinate objects are built in the core; they must equal, field types included, what the
+    # general path builds from the stored geometry's dict, and stay frozen.
+    structure = OntologyStructure()
+    thing = structure.add_object("Thing", shape)
+    rng = random.Random(f"read-{shape.value}")
+    inst = ObjectInstance(thing)
+    for frame in range(60):
+        inst.set_for_frames(coordinates(shape, rng), frame)
+        got = inst.get_annotation(frame).coordinates
+        want = coordinates_from_frame_geometry(inst._cell.geometry_entry(frame))
+        if isinstance(want, PolygonCoordinates):
+            want = PolygonCoordinates.from_polygons_list(inst._cell.geometry_entry(frame)["polygons"])
+        assert type(got) is type(want)
+        if dataclasses.is_dataclass(got):
+            assert got == want
+            assert {k: type(v) for k, v in vars(got).items()} == {k: type(v) for k, v in vars(want).items()}
+        else:
+            assert json.dumps(got.to_dict()) == json.dumps(want.to_dict())
+    if dataclasses.is_dataclass(got) and type(got).__dataclass_params__.frozen:  # type: ignore[attr-defined]
+        field = dataclasses.fields(got)[0].name
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(got, field, 1)

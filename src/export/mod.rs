@@ -8,6 +8,7 @@ mod json;
 mod ranges;
 mod scene;
 mod sink;
+mod space_ranges;
 mod spaces;
 mod value;
 

@@ -4,7 +4,7 @@
 
 use super::{ExportOptions, Key, LabelSink};
 use crate::error::Result;
-use crate::instance::{AnnotationMeta, ClassificationData, ObjectData};
+use crate::instance::{AnnotationMeta, ObjectData};
 use crate::row::RowStore;
 use crate::spaces::{ranges_to_rle, Space, SpaceKind};
 
@@ -13,8 +13,8 @@ fn snake_value(name: &str) -> String {
     name.to_lowercase().replace(' ', "_")
 }
 
-fn instance_meta(o: &ObjectData) -> AnnotationMeta {
-    o.instance_meta.clone().unwrap_or_else(|| AnnotationMeta::new(0))
+fn range_meta(o: &ObjectData) -> AnnotationMeta {
+    o.range_meta.clone().unwrap_or_else(|| AnnotationMeta::new(0))
 }
 
 fn write_by<S: LabelSink>(meta: &AnnotationMeta, s: &mut S) {
@@ -37,7 +37,7 @@ pub(super) fn write_point_cloud_labels<S: LabelSink>(space: &Space, s: &mut S) {
     for (hash, cell) in &labels.objects {
         let o = cell.lock();
         let node = o.feature_node();
-        let meta = instance_meta(&o);
+        let meta = range_meta(&o);
         s.begin_map(13);
         // Whatever the ontology shape, the reference writes these entries as segmentations.
         s.key(Key::Shape);
@@ -82,7 +82,7 @@ pub(super) fn write_point_cloud_answer<S: LabelSink>(
     s: &mut S,
 ) {
     let node = o.feature_node();
-    let meta = instance_meta(o);
+    let meta = range_meta(o);
     s.key_str(hash);
     s.begin_map(15);
     s.key(Key::Classifications);
@@ -132,34 +132,6 @@ pub(super) fn write_point_cloud_answer<S: LabelSink>(
         s.key(Key::ObjectNumber);
         s.uint(n);
     }
-    s.end_map();
-}
-
-/// Writes the rest of a `classification_answers` entry (after its key) first placed on a point cloud: the
-/// reference builds these with `range` first and `spaces` last.
-pub(super) fn write_point_cloud_classification<S: LabelSink>(
-    hash: &str,
-    c: &ClassificationData,
-    meta: &AnnotationMeta,
-    s: &mut S,
-    write_spaces: impl Fn(&mut S),
-) {
-    s.key(Key::Classifications);
-    c.answers.write_forward(&c.onto, c.feature_node(), s);
-    s.key(Key::ClassificationHash);
-    s.sym(hash);
-    s.key(Key::FeatureHash);
-    s.sym(&c.feature_node().hash);
-    s.key(Key::Range);
-    s.begin_list(0);
-    s.end_list();
-    super::write_edit_meta(meta, s);
-    s.key(Key::ManualAnnotation);
-    s.bool(meta.manual_annotation);
-    s.key(Key::Confidence);
-    s.number(&meta.confidence);
-    s.key(Key::Spaces);
-    write_spaces(s);
     s.end_map();
 }
 

@@ -16,10 +16,11 @@ use crate::spaces::{Space, SpaceClassification, SpaceKind, ROOT_SPACE_ID};
 /// Writes the `object_answers` entries of objects held by spaces (after the row's own, each object once).
 ///
 /// As in the reference, each space in turn writes the entries of its objects: a frame-based or image space
-/// replaces an entry (keeping its place), a point cloud writes a new one or adds itself to a point cloud's.
+/// replaces an entry (keeping its place), a range space or point cloud writes a new one or adds itself to one.
 pub(super) fn object_answers<S: LabelSink>(row: &RowStore, opts: ExportOptions, s: &mut S) -> Result<()> {
     let mut seen: HashSet<&str> = HashSet::new();
-    let point_cloud = |sp: &Space| sp.def.kind == SpaceKind::PointCloud;
+    // Range spaces and point clouds are the reference's range spaces: they add themselves to an entry.
+    let range_like = |sp: &Space| sp.def.kind.is_range() || sp.def.kind == SpaceKind::PointCloud;
     for space in row.spaces.spaces.values() {
         for hash in space.labels.objects.keys() {
             if row.object_order(hash).is_some() || !seen.insert(hash) {
@@ -31,23 +32,29 @@ pub(super) fn object_answers<S: LabelSink>(row: &RowStore, opts: ExportOptions, 
                 .values()
                 .filter(|sp| sp.labels.objects.contains_key(hash))
                 .collect();
-            let first_plain = holders.iter().position(|sp| !point_cloud(sp));
+            let first_plain = holders.iter().position(|sp| !range_like(sp));
             if let Some(i) = first_plain {
-                if let Some(pc) = holders[i..].iter().find(|sp| point_cloud(sp)) {
+                if let Some(pc) = holders[i..].iter().find(|sp| range_like(sp)) {
                     // The reference fails here with a bare KeyError: a point cloud cannot add itself to the entry
                     // an earlier space of another kind wrote.
                     return Err(LabelError::key(format!(
-                        "object_answers[{hash:?}]: object `{hash}` is on space `{}` ({}) and on the later point \
-                         cloud `{}`, which the label row format cannot express",
+                        "object_answers[{hash:?}]: object `{hash}` is on space `{}` ({}) and on the later space \
+                         `{}`, which the label row format cannot express",
                         holders[i].def.id,
                         holders[i].def.kind.as_str(),
                         pc.def.id
                     )));
                 }
             }
-            let last_plain = holders.iter().rev().find(|sp| !point_cloud(sp));
+            let last_plain = holders.iter().rev().find(|sp| !range_like(sp));
             let Some(holder) = last_plain else {
-                super::scene::write_point_cloud_answer(row, hash, &space.labels.objects[hash].lock(), opts, s);
+                let o = space.labels.objects[hash].lock();
+                if space.def.kind == SpaceKind::PointCloud {
+                    super::scene::write_point_cloud_answer(row, hash, &o, opts, s);
+                } else {
+                    s.key_str(hash);
+                    super::space_ranges::write_range_space_object(row, &o, opts, s);
+                }
                 continue;
             };
             let o = holder.labels.objects[hash].lock();
@@ -136,6 +143,10 @@ pub(super) fn classification_placements(row: &RowStore) -> IndexMap<String, Vec<
 }
 
 fn write_space_ranges<S: LabelSink>(p: &Placement<'_>, s: &mut S) {
+    if p.space.def.kind.is_range() {
+        super::space_ranges::write_space_range(p.space, None, s);
+        return;
+    }
     s.begin_map(2);
     s.key(Key::Range);
     crate::answers::write_ranges(&p.range, s);
@@ -144,9 +155,20 @@ fn write_space_ranges<S: LabelSink>(p: &Placement<'_>, s: &mut S) {
     s.end_map();
 }
 
-/// Writes one classification's entry from its placements on spaces, merged as the reference merges them:
-/// the `spaces` of every placement, everything else from the last one. `root` is the row's own entry when it
-/// holds the classification too (its key order and range are kept).
+/// Key orders of a `classification_answers` entry: the row's own, a range space's for a classification that is
+/// not global, and every other space's.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum EntryOrder {
+    Root,
+    RangeSpace,
+    Space,
+}
+
+/// Writes one classification's entry from its placements on spaces, merged as the reference merges them: the
+/// first writer (the row's own entry, else the first space) decides the key order, every placement adds its
+/// `spaces` entry, and the values come from the last placement on a space that is not range-based (range spaces
+/// only add their `spaces` entry to an existing one). `root` is the row's own entry when it holds the
+/// classification too (its range is kept).
 pub(super) fn write_classification_entry<S: LabelSink>(
     hash: &str,
     placements: &[Placement<'_>],
@@ -154,31 +176,43 @@ pub(super) fn write_classification_entry<S: LabelSink>(
     s: &mut S,
 ) {
     let Some(first) = placements.first() else { return };
-    let point_cloud = |p: &Placement<'_>| p.space.def.kind == SpaceKind::PointCloud;
-    // A point cloud reports a classification only when it is the first to hold it; later point clouds just
-    // add themselves to the entry's `spaces`.
-    let last = placements
-        .iter()
-        .enumerate()
-        .rev()
-        .find(|(i, p)| (*i == 0 && root.is_none()) || !point_cloud(p))
-        .map_or(first, |(_, p)| p);
-    let c = last.c.cell.lock();
-    let node = c.feature_node();
     let on_root = |p: &Placement<'_>| p.space.def.id == ROOT_SPACE_ID;
-    let root_range = match root {
-        Some(r) if !on_root(last) || last.range.is_empty() => Some(r.ranges.clone()),
-        _ => None,
-    };
-    let range = if on_root(last) {
-        if last.range.is_empty() {
-            root_range.unwrap_or_default()
-        } else {
-            last.range.clone()
-        }
+    // Point clouds are range spaces in the reference: they write their entries the same way.
+    let is_range = |p: &Placement<'_>| p.space.def.kind.is_range() || p.space.def.kind == SpaceKind::PointCloud;
+    let src = placements.iter().rev().find(|p| !is_range(p));
+    let order = if root.is_some() {
+        EntryOrder::Root
+    } else if is_range(first) && !first.c.cell.lock().is_global() {
+        EntryOrder::RangeSpace
     } else {
-        root_range.unwrap_or_default()
+        EntryOrder::Space
     };
+    // (cell holding the answers, answers reversed, metadata, range)
+    let (cell, reversed, meta, range) = match (src, root) {
+        (Some(last), _) => {
+            let root_range = match root {
+                Some(r) if !on_root(last) || last.range.is_empty() => Some(r.ranges.clone()),
+                _ => None,
+            };
+            let range = if on_root(last) && !last.range.is_empty() {
+                last.range.clone()
+            } else {
+                root_range.unwrap_or_default()
+            };
+            (&last.c.cell, false, last.meta.clone(), range)
+        }
+        (None, Some(r)) => (&first.c.cell, true, r.meta.clone(), r.ranges.clone()),
+        (None, None) => (&first.c.cell, true, first.meta.clone(), RangeSet::new()),
+    };
+    let guard;
+    let c: &crate::instance::ClassificationData = match (src, root) {
+        (None, Some(r)) => r,
+        _ => {
+            guard = cell.lock();
+            &guard
+        }
+    };
+    let node = c.feature_node();
     let write_spaces = |s: &mut S| {
         let named: Vec<&Placement<'_>> = placements.iter().filter(|p| !on_root(p)).collect();
         s.begin_map(named.len());
@@ -190,26 +224,42 @@ pub(super) fn write_classification_entry<S: LabelSink>(
     };
     s.key_str(hash);
     s.begin_map(11);
-    if root.is_none() && point_cloud(first) && !c.is_global() {
-        super::scene::write_point_cloud_classification(hash, &c, &last.meta, s, write_spaces);
-        return;
-    }
     s.key(Key::Classifications);
-    c.answers.write_forward(&c.onto, node, s);
+    if reversed {
+        c.answers.write(&c.onto, node, s);
+    } else {
+        c.answers.write_forward(&c.onto, node, s);
+    }
     s.key(Key::ClassificationHash);
     s.sym(hash);
     s.key(Key::FeatureHash);
     s.sym(&node.hash);
-    s.key(Key::Spaces);
-    write_spaces(s);
-    if root.is_some() {
-        s.key(Key::Range);
-        crate::answers::write_ranges(&range, s);
-    }
-    super::write_instance_meta(&last.meta, s);
-    if root.is_none() {
-        s.key(Key::Range);
-        crate::answers::write_ranges(&range, s);
+    match order {
+        EntryOrder::RangeSpace => {
+            s.key(Key::Range);
+            crate::answers::write_ranges(&range, s);
+            super::write_edit_meta(&meta, s);
+            s.key(Key::ManualAnnotation);
+            s.bool(meta.manual_annotation);
+            s.key(Key::Confidence);
+            s.number(&meta.confidence);
+            s.key(Key::Spaces);
+            write_spaces(s);
+        }
+        EntryOrder::Root => {
+            s.key(Key::Spaces);
+            write_spaces(s);
+            s.key(Key::Range);
+            crate::answers::write_ranges(&range, s);
+            super::write_instance_meta(&meta, s);
+        }
+        EntryOrder::Space => {
+            s.key(Key::Spaces);
+            write_spaces(s);
+            super::write_instance_meta(&meta, s);
+            s.key(Key::Range);
+            crate::answers::write_ranges(&range, s);
+        }
     }
     s.end_map();
 }

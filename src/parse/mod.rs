@@ -25,6 +25,7 @@ pub(crate) mod geometry;
 mod ranges;
 mod recent;
 mod scene;
+mod space_ranges;
 mod spaces;
 mod units;
 
@@ -256,8 +257,8 @@ pub(crate) fn parse_tree_deferred(
     builder.add_pending_objects();
     builder.spaces(
         spaces,
-        field("classification_answers"),
         field("object_answers"),
+        field("classification_answers"),
         field("data_units"),
     )?;
     builder.object_answers(field("object_answers"))?;

@@ -91,7 +91,7 @@ pub(crate) fn object_ranges(v: Val<'_>, path: &Path<'_>) -> Result<RangeSet> {
     Ok(RangeSet::from_ranges(pairs))
 }
 
-fn html_node(v: Val<'_>, path: &Path<'_>) -> Result<HtmlNode> {
+pub(crate) fn html_node(v: Val<'_>, path: &Path<'_>) -> Result<HtmlNode> {
     as_map(v, path)?;
     let xpath = req(v, "xpath", path)?;
     let xpath = xpath

@@ -63,8 +63,8 @@ impl Builder<'_, '_, '_> {
     pub(super) fn spaces(
         &mut self,
         spaces: Option<Val<'_>>,
-        classification_answers: Val<'_>,
         object_answers: Val<'_>,
+        classification_answers: Val<'_>,
         data_units: Val<'_>,
     ) -> Result<()> {
         let Some(spaces) = spaces.filter(|v| !v.is_null()) else {
@@ -104,6 +104,9 @@ impl Builder<'_, '_, '_> {
                 let blob_path = labels_path.key(key);
                 // On the JSON path a unit's label entries are still text until read.
                 self.with_parsed(blob, &blob_path, |b, blob| b.space_blob(id, 0, blob, &blob_path))?;
+                self.space_classifications(id, declared, classification_answers)?;
+            } else if declared.is_range() {
+                self.range_space_objects(id, declared, object_answers)?;
                 self.space_classifications(id, declared, classification_answers)?;
             } else if declared.is_supported() {
                 self.space_labels(id, declared, info, &path)?;
@@ -196,7 +199,7 @@ impl Builder<'_, '_, '_> {
             let now = self.ctx.now;
             let frames: Vec<i64> = ranges.iter_frames().collect();
             let space = self.row.spaces.get_mut(id)?;
-            let placed = if ranges.is_empty() || kind.is_image() {
+            let placed = if ranges.is_empty() || kind.is_image() || kind.is_range() {
                 space.put_global(&cell, &update, Overlap::Replace, now)
             } else {
                 space.put_classification(&cell, Some(&frames), &update, Overlap::Replace, now)

@@ -12,6 +12,13 @@ use crate::geometry::{Cuboid2DKind, Geometry, Num};
 
 /// Coordinate class → the kind of reader it needs (registered once by the facade at import).
 static CLASSES: PyOnceLock<Py<PyDict>> = PyOnceLock::new();
+/// Kind name → coordinate class (the same registration), for building coordinate objects.
+static BY_NAME: PyOnceLock<Py<PyDict>> = PyOnceLock::new();
+
+/// The coordinate class registered under `name` (`"bounding_box"`, `"point_3d"`, ...).
+pub fn class_named<'py>(py: Python<'py>, name: &str) -> Option<Bound<'py, PyAny>> {
+    BY_NAME.get(py)?.bind(py).get_item(name).ok()?
+}
 
 #[derive(Clone, Copy)]
 enum Kind {
@@ -56,14 +63,17 @@ impl Kind {
 #[pyfunction]
 pub fn register_coordinate_classes(py: Python<'_>, classes: &Bound<'_, PyDict>) -> PyResult<()> {
     let table = PyDict::new(py);
+    let by_name = PyDict::new(py);
     for (cls, name) in classes.iter() {
-        let name: String = name.extract()?;
-        let kind = Kind::from_name(&name)
-            .ok_or_else(|| pyo3::exceptions::PyValueError::new_err(format!("unknown coordinate kind {name:?}")))?;
-        table.set_item(cls, kind as u8)?;
+        let name_str: String = name.extract()?;
+        let kind = Kind::from_name(&name_str)
+            .ok_or_else(|| pyo3::exceptions::PyValueError::new_err(format!("unknown coordinate kind {name_str:?}")))?;
+        table.set_item(&cls, kind as u8)?;
+        by_name.set_item(name, cls)?;
     }
     // A second registration (a reloaded module) replaces nothing: the classes are the same objects.
     let _ = CLASSES.set(py, table.unbind());
+    let _ = BY_NAME.set(py, by_name.unbind());
     Ok(())
 }
 

@@ -9,6 +9,7 @@ mod bulk;
 mod classifications;
 mod convert;
 mod coords;
+mod coords_out;
 mod dict_out;
 mod errors;
 mod medical;
@@ -16,6 +17,7 @@ mod objects;
 mod ontology;
 mod point_cloud;
 mod row;
+mod space_ranges;
 mod spaces;
 mod tree;
 #[cfg(not(any(Py_GIL_DISABLED, Py_LIMITED_API, PyPy, GraalPy)))]

@@ -175,28 +175,14 @@ impl PyObjectCell {
     /// h, w, x, y; rotatable: h, w, x, y, theta; point: x, y; circle: x, y, r, stretch, theta; ellipse: x, y,
     /// rx, ry, theta), `(shape,)` for the others, 3-D points included (read them with `geometry_entry`), None
     /// off the object's frames.
-    fn coordinates_tuple<'py>(&self, py: Python<'py>, frame: Frame) -> PyResult<Option<Bound<'py, PyTuple>>> {
+    /// The coordinate object of a frame, for the shapes built in the core (see `coords_out`); `None` otherwise
+    /// (or when the object is not on the frame).
+    fn coordinates_object<'py>(&self, py: Python<'py>, frame: Frame) -> PyResult<Option<Bound<'py, PyAny>>> {
         let o = self.cell.lock();
-        let Some(a) = o.frames.get(&frame) else { return Ok(None) };
-        let n = |x: &crate::geometry::Num| to_py(py, &Value::Number(x.clone()));
-        let items: Vec<Bound<'py, PyAny>> = match &a.geometry {
-            Geometry::BoundingBox { h, w, x, y } => vec![n(h)?, n(w)?, n(x)?, n(y)?],
-            Geometry::RotatableBoundingBox { h, w, x, y, theta } => vec![n(h)?, n(w)?, n(x)?, n(y)?, n(theta)?],
-            Geometry::Point { x, y, z: None } => vec![n(x)?, n(y)?],
-            Geometry::Circle {
-                x,
-                y,
-                r,
-                stretch,
-                theta,
-            } => vec![n(x)?, n(y)?, n(r)?, n(stretch)?, n(theta)?],
-            Geometry::Ellipse { x, y, rx, ry, theta } => vec![n(x)?, n(y)?, n(rx)?, n(ry)?, n(theta)?],
-            _ => vec![],
-        };
-        let shape = a.geometry.shape();
-        let mut all = vec![pyo3::types::PyString::new(py, shape).into_any()];
-        all.extend(items);
-        Ok(Some(PyTuple::new(py, all)?))
+        match o.frames.get(&frame) {
+            Some(a) => super::coords_out::coordinates_object(py, &a.geometry),
+            None => Ok(None),
+        }
     }
 
     fn meta<'py>(&self, py: Python<'py>, frame: Frame) -> PyResult<Option<Bound<'py, PyTuple>>> {

@@ -24,7 +24,7 @@ pub fn point_cloud_put(
     on_overlap: &str,
 ) -> PyResult<()> {
     let update = meta.into_update()?;
-    let overlap = RangeOverlap::parse(on_overlap).py_err(py)?;
+    let overlap = RangeOverlap::parse(Some(on_overlap), false).py_err(py)?;
     let mut r = row.inner.lock();
     let space = r.spaces.get_mut(space_id).py_err(py)?;
     space
@@ -114,7 +114,7 @@ pub fn point_cloud_meta<'py>(
         .py_err(py)?;
     let o = cell.lock();
     let meta = o
-        .instance_meta
+        .range_meta
         .as_ref()
         .ok_or_else(|| not_on_space(object_hash))
         .py_err(py)?;
@@ -141,7 +141,7 @@ pub fn point_cloud_set_meta(
         .py_err(py)?;
     let mut o = cell.lock();
     let meta = o
-        .instance_meta
+        .range_meta
         .as_mut()
         .ok_or_else(|| not_on_space(object_hash))
         .py_err(py)?;

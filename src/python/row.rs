@@ -587,6 +587,9 @@ impl PyRow {
         let mut r = self.inner.lock();
         let space = r.spaces.get_mut(space_id).py_err(py)?;
         let cell = space.remove_object(object_hash, frames.as_deref()).py_err(py)?;
+        if let Some(c) = &cell {
+            r.spaces.release_range_meta(c);
+        }
         Ok(cell.map(|cell| PyObjectCell { cell }))
     }
 
@@ -711,5 +714,89 @@ impl PyRow {
             name,
             value,
         )
+    }
+
+    // ---- range spaces (see `super::space_ranges`) -------------------------------------------------------------
+
+    #[pyo3(signature = (space_id, cell, ranges, html, meta, on_overlap))]
+    #[allow(clippy::too_many_arguments)]
+    fn space_put_range_object(
+        &self,
+        py: Python<'_>,
+        space_id: &str,
+        cell: &PyObjectCell,
+        ranges: Option<Vec<(Frame, Frame)>>,
+        html: Option<Vec<super::space_ranges::HtmlArg>>,
+        meta: MetaArgs<'_>,
+        on_overlap: Option<&str>,
+    ) -> PyResult<()> {
+        let update = meta.into_update()?;
+        let placement = super::space_ranges::placement_arg(ranges, html).py_err(py)?;
+        let mut r = self.inner.lock();
+        let space = r.spaces.get_mut(space_id).py_err(py)?;
+        let overlap = crate::spaces::RangeOverlap::parse(on_overlap, space.def.kind == crate::spaces::SpaceKind::Html)
+            .py_err(py)?;
+        space
+            .put_range_object(&cell.cell, placement, &update, overlap, now_secs())
+            .py_err(py)
+    }
+
+    /// Removes an object from ranges of a range space; returns the ranges it was removed from.
+    fn space_remove_object_ranges(
+        &self,
+        py: Python<'_>,
+        space_id: &str,
+        object_hash: &str,
+        ranges: Vec<(Frame, Frame)>,
+    ) -> PyResult<Vec<(Frame, Frame)>> {
+        let wanted = crate::spaces::range_set(&ranges).py_err(py)?;
+        let mut r = self.inner.lock();
+        let space = r.spaces.get_mut(space_id).py_err(py)?;
+        Ok(space.remove_object_from_ranges(object_hash, &wanted).ranges().to_vec())
+    }
+
+    /// Where an object sits on a range space, or None.
+    fn space_object_placement<'py>(
+        &self,
+        py: Python<'py>,
+        space_id: &str,
+        object_hash: &str,
+    ) -> PyResult<Option<Bound<'py, pyo3::types::PyList>>> {
+        super::space_ranges::placement(py, &self.inner.lock(), space_id, object_hash)
+    }
+
+    #[pyo3(signature = (space_id, object_hash, ranges, html))]
+    fn space_set_object_placement(
+        &self,
+        py: Python<'_>,
+        space_id: &str,
+        object_hash: &str,
+        ranges: Option<Vec<(Frame, Frame)>>,
+        html: Option<Vec<super::space_ranges::HtmlArg>>,
+    ) -> PyResult<()> {
+        let placement = super::space_ranges::placement_arg(ranges, html).py_err(py)?;
+        let mut r = self.inner.lock();
+        let space = r.spaces.get_mut(space_id).py_err(py)?;
+        space.set_object_placement(object_hash, placement).py_err(py)
+    }
+
+    /// Metadata tuple of an object's placements on range spaces, when this space holds it.
+    fn space_range_meta<'py>(
+        &self,
+        py: Python<'py>,
+        space_id: &str,
+        object_hash: &str,
+    ) -> PyResult<Option<Bound<'py, pyo3::types::PyTuple>>> {
+        super::space_ranges::meta(py, &self.inner.lock(), space_id, object_hash)
+    }
+
+    fn space_set_range_meta(
+        &self,
+        space_id: &str,
+        object_hash: &str,
+        name: &str,
+        value: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        super::space_ranges::set_meta(&self.inner.lock(), space_id, object_hash, name, value)
     }
 }

@@ -15,9 +15,11 @@ use crate::ranges::{Frame, RangeSet};
 
 mod ops;
 mod point_cloud;
+mod ranges;
 
 pub use ops::Overlap;
-pub use point_cloud::{ranges_to_rle, rle_to_ranges, RangeOverlap};
+pub use point_cloud::{ranges_to_rle, rle_to_ranges};
+pub use ranges::{range_set, RangeOverlap, RangePlacement};
 
 /// The id of the space standing for the row's own layer (multilayer images).
 pub const ROOT_SPACE_ID: &str = "root";
@@ -89,12 +91,17 @@ impl SpaceKind {
 
     /// Spaces whose classifications always cover the whole space (no frames to name).
     pub fn classified_whole(self) -> bool {
-        self.is_image() || self == Self::PointCloud
+        self.is_image() || self.is_range() || self == Self::PointCloud
+    }
+
+    /// Spaces whose objects sit on ranges (sample / character offsets, or HTML node ranges).
+    pub fn is_range(self) -> bool {
+        matches!(self, Self::Audio | Self::TimeSeries | Self::Text | Self::Html)
     }
 
     /// Space types whose labels this store holds (the others keep their declared shape and no labels).
     pub fn is_supported(self) -> bool {
-        self.is_multi_frame() || self.is_image() || self == Self::PointCloud
+        self.is_multi_frame() || self.is_image() || self.is_range() || self == Self::PointCloud
     }
 }
 
@@ -154,6 +161,10 @@ impl SpaceDef {
             SpaceKind::Pdf => (vec![], vec![f("number_of_pages")?]),
             SpaceKind::Audio => (vec![f("duration_ms")?], vec![]),
             SpaceKind::SceneImage | SpaceKind::PointCloud => (vec![f("scene_info")?], vec![]),
+            // The row's own time-series layer names its file after the labels.
+            SpaceKind::TimeSeries if id == ROOT_SPACE_ID && info.get("root_info").is_some_and(|v| !v.is_null()) => {
+                (vec![], vec![f("root_info")?])
+            }
             SpaceKind::Text | SpaceKind::Html | SpaceKind::TimeSeries => (vec![], vec![]),
         };
         let int = |key: &str| info.get(key).and_then(Value::as_i64);
@@ -212,6 +223,8 @@ pub struct SpaceLabels {
     /// indices of different cells are not comparable.
     pub claimed: HashMap<String, RangeSet>,
     pub global_by_feature: HashMap<String, String>,
+    /// Range spaces: where each object of `objects` sits.
+    pub placements: HashMap<String, RangePlacement>,
 }
 
 #[derive(Debug, Clone)]

@@ -148,6 +148,9 @@ impl Space {
 
     /// Removes an object from `frames` (all of them when `None`); returns its cell when the space held it.
     pub fn remove_object(&mut self, hash: &str, frames: Option<&[Frame]>) -> Result<Option<ObjectCell>> {
+        if self.def.kind.is_range() {
+            return self.remove_range_object(hash);
+        }
         let Some(cell) = self.labels.objects.get(hash).cloned() else {
             if self.def.kind.is_image() {
                 return Err(LabelError::key(format!("'{hash}'")));
@@ -211,6 +214,10 @@ impl Space {
                     self.def.id
                 )));
             }
+        }
+        // Range spaces hold every classification on the whole space.
+        if self.def.kind.is_range() {
+            return self.put_global_inner(cell, &hash, &feature, update, overlap, now);
         }
         if self.def.kind.classified_whole() || (self.def.kind.is_multi_frame() && global) {
             if self.def.kind.is_multi_frame() && frames.is_some() {

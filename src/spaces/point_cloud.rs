@@ -6,35 +6,12 @@
 use std::sync::Arc;
 
 use super::ops::check_placeable;
-use super::{Space, SpaceKind, Spaces};
+use super::{RangeOverlap, Space, SpaceKind, Spaces};
 use crate::error::{LabelError, Result};
 use crate::instance::{AnnotationMeta, MetaUpdate, ObjectCell};
 use crate::ranges::{Frame, RangeSet};
 use crate::rle;
 use crate::row::format_ranges;
-
-/// `on_overlap` of a range placement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RangeOverlap {
-    Error,
-    /// Adds the new ranges to the ones the object has.
-    Merge,
-    /// Replaces every range the object has (only when the new ranges meet them; otherwise they are added).
-    Replace,
-}
-
-impl RangeOverlap {
-    pub fn parse(s: &str) -> Result<Self> {
-        match s {
-            "error" => Ok(Self::Error),
-            "merge" => Ok(Self::Merge),
-            "replace" => Ok(Self::Replace),
-            other => Err(LabelError::value(format!(
-                "on_overlap must be 'error', 'merge' or 'replace', got '{other}'"
-            ))),
-        }
-    }
-}
 
 /// The point ranges of a segmentation RLE string (runs alternate absent/present, starting absent). Runs are
 /// turned into ranges directly, so a string naming billions of points costs no more than a short one.
@@ -135,11 +112,7 @@ impl Space {
                 format_ranges(&overlapping)
             )));
         }
-        update.apply(
-            cell.lock()
-                .instance_meta
-                .get_or_insert_with(|| AnnotationMeta::new(now)),
-        );
+        update.apply(cell.lock().range_meta.get_or_insert_with(|| AnnotationMeta::new(now)));
         self.labels.objects.insert(hash.clone(), cell.clone());
         let held = self.labels.object_ranges.entry(hash).or_default();
         if !overlapping.is_empty() && overlap == RangeOverlap::Replace {
@@ -192,7 +165,7 @@ impl Spaces {
                 .values()
                 .any(|s| s.labels.objects.get(hash).is_some_and(|o| Arc::ptr_eq(o, c)));
             if !elsewhere {
-                c.lock().instance_meta = None;
+                c.lock().range_meta = None;
             }
         }
         Ok(cell)
@@ -220,6 +193,5 @@ mod tests {
         assert!(check_ranges(&[]).is_err());
         assert!(check_ranges(&[(-1, 3)]).is_err());
         assert!(check_ranges(&[(5, 3)]).is_err());
-        assert!(RangeOverlap::parse("keep").is_err());
     }
 }

@@ -253,7 +253,7 @@ def _dt(offset: int) -> Any:
     return BASE_DT + timedelta(seconds=offset)
 
 
-def _time_series_row(lib: types.SimpleNamespace, structure: Any, media: dict) -> Any:
+def _time_series_row(lib: types.SimpleNamespace, structure: Any, media: dict, spaces: dict | None = None) -> Any:
     meta = {
         "label_hash": "lh",
         "created_at": "2024-01-01T12:00:00",
@@ -278,7 +278,7 @@ def _time_series_row(lib: types.SimpleNamespace, structure: Any, media: dict) ->
         "audio_codec": None,
         "audio_bit_depth": None,
         "audio_num_channels": None,
-        "spaces": {},
+        "spaces": spaces or {},
         "group_hash": None,
         "task_uuid": None,
         "priority": None,

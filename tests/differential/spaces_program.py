@@ -3,7 +3,9 @@
 A program (``gen_program(seed)``) names a data-group fixture (its ontology and metadata, loaded with the
 fixture's empty labels so that the row's own timestamps are pinned) and a list of space operations: placing
 and removing objects and classifications (including bad placements: unknown space ids, wrong space types,
-out-of-range frames, overlaps, wrong coordinates), static and dynamic answers, and lookups. Every placement
+out-of-range frames, overlaps, wrong coordinates), static and dynamic answers, and lookups. Range spaces (audio,
+text, HTML, time series) get their own operations: objects on ranges with each overlap strategy, removal from
+ranges, range lookups, edits through annotations. Every placement
 passes its timestamps, so the exported dict holds no "now". ``run_program(lib, program)`` returns plain data:
 each operation's outcome, each space's instances and annotations, and ``to_encord_dict()``.
 """
@@ -29,8 +31,29 @@ BASES = {
         "video-uuid": ("video", 10),
         "image-uuid": ("image", 1),
         "image-sequence-uuid": ("image_sequence", 10),
+        "text-uuid": ("text", 60),
+        "audio-uuid": ("audio", 10000),
+        "html-uuid": ("html", 1),
     },
+    "dg_two_audio_empty": {"audio-1-uuid": ("audio", 300000), "audio-2-uuid": ("audio", 300000)},
+    "dg_two_text_empty": {"text-1-uuid": ("text", 60), "text-2-uuid": ("text", 60)},
+    "dg_two_html_empty": {"html-1-uuid": ("html", 1), "html-2-uuid": ("html", 1)},
+    # The text fixture with its spaces turned into time series (and a time-range object in its ontology).
+    "dg_two_text_empty+time_series": {"text-1-uuid": ("time_series", 60), "text-2-uuid": ("time_series", 60)},
 }
+
+RANGE_KINDS = {"audio", "text", "html", "time_series"}
+#: A time-range object added to the ontology of the time-series base.
+TIME_RANGE = "timeRangeFeatureHash"
+#: Objects each range space kind holds (by shape).
+RANGE_OBJECTS = {
+    "audio": ["KVfzNkFy", "bjvtzFgi"],
+    "text": ["textFeatureNodeHash"],
+    "html": ["textFeatureNodeHash"],
+    "time_series": [TIME_RANGE],
+}
+#: Static text attributes of the objects the programs answer.
+STATIC_TEXT = ("First name", "Transcript", "Definition")
 
 #: ontology objects of the dg fixtures: feature hash, coordinate kind.
 OBJECTS = [("MjI2NzEy", "box"), ("ODkxMzAx", "polygon"), ("OTcxMzIy", "polyline"), ("MTY2MTQx", "point")]
@@ -42,7 +65,17 @@ USERS = [None, "ann@example.com", "bob@example.com"]
 
 
 def _read(stem: str, part: str) -> Any:
-    return json.loads((FIXTURES_DIR / f"{stem}.{part}.json").read_text())
+    base_stem, _, variant = stem.partition("+")
+    d = json.loads((FIXTURES_DIR / f"{base_stem}.{part}.json").read_text())
+    if variant == "time_series":
+        if part == "ontology":
+            text = next(o for o in d["objects"] if o["featureNodeHash"] == "textFeatureNodeHash")
+            d["objects"].append(
+                {**text, "id": "99", "name": "time range object", "shape": "time_range", "featureNodeHash": TIME_RANGE}
+            )
+        for info in (d.get("spaces") or {}).values():
+            info["space_type"] = "time_series"
+    return d
 
 
 def gen_program(seed: int) -> dict:
@@ -51,7 +84,11 @@ def gen_program(seed: int) -> dict:
     spaces = BASES[stem]
     ids = sorted(spaces)
     n_obj, n_cls = rng.randint(1, 5), rng.randint(1, 4)
-    objects = [rng.choice([*OBJECTS, (NESTED_BOX, "box")])[0] for _ in range(n_obj)]
+    kinds = {k for k, _ in spaces.values()}
+    pool = [fh for fh, _ in [*OBJECTS, (NESTED_BOX, "box")]] if kinds - RANGE_KINDS else []
+    for k in sorted(kinds & RANGE_KINDS):
+        pool += RANGE_OBJECTS[k]
+    objects = [rng.choice(pool) for _ in range(n_obj)]
     classes = [rng.choice(CLASSIFICATIONS) for _ in range(n_cls)]
 
     def space_ref() -> tuple[str, str]:
@@ -84,9 +121,14 @@ def gen_program(seed: int) -> dict:
     ops: list[dict] = []
     for _ in range(rng.randint(3, 18)):
         sid, type_ = space_ref()
+        space_kind = spaces.get(sid, ("video", 10))[0]
+        if space_kind in RANGE_KINDS and type_ == space_kind:
+            ops.append(_range_op(rng, sid, space_kind, spaces[sid][1], objects, n_cls, meta))
+            continue
         kind = rng.random()
-        if kind < 0.4:
-            i = rng.randrange(n_obj)
+        geometric = [i for i, fh in enumerate(objects) if fh in dict([*OBJECTS, (NESTED_BOX, "box")])]
+        if kind < 0.4 and geometric:
+            i = rng.choice(geometric)
             # Wrong coordinates are left to the bad-input table: the reference leaks a refused object into the
             # space (multi-frame) or stores them unchecked (image); labelrow refuses both (compatibility.md).
             shape = dict([*OBJECTS, (NESTED_BOX, "box")])[objects[i]]
@@ -154,6 +196,66 @@ def gen_program(seed: int) -> dict:
     return {"stem": stem, "objects": objects, "classifications": classes, "ops": ops}
 
 
+def _range_spec(rng: random.Random, kind: str, n: int) -> Any:
+    """Valid ranges for a space of ``kind`` (bad ones are in the bad-input tables: the reference leaves a
+    refused object half-placed)."""
+    if kind == "html":
+        return [
+            [rng.choice(["/p[1]", "/div/p[2]"]), rng.randint(0, 9), rng.choice(["/p[1]", "/p[3]"]), rng.randint(0, 9)]
+            for _ in range(rng.randint(1, 2))
+        ]
+    out = []
+    for _ in range(rng.randint(1, 3)):
+        a, b = rng.randint(0, n), rng.randint(0, n)
+        out.append([min(a, b), max(a, b)])
+    return out[0] if rng.random() < 0.2 else out
+
+
+def _range_op(rng: random.Random, sid: str, kind: str, n: int, objects: list, n_cls: int, meta: Any) -> dict:
+    held = [i for i, fh in enumerate(objects) if fh in RANGE_OBJECTS[kind]]
+    r = rng.random()
+    obj = rng.choice(held) if held else None
+    if r < 0.4 and obj is not None:
+        overlaps = ["error", "replace"] if kind == "html" else ["error", "merge", "replace"]
+        return {
+            "op": "r_put_object",
+            "space": sid,
+            "type": kind,
+            "obj": obj,
+            "ranges": _range_spec(rng, kind, n),
+            "on_overlap": rng.choice(overlaps),
+            "meta": meta(),
+        }
+    if r < 0.6:
+        return {
+            "op": "r_put_classification",
+            "space": sid,
+            "type": kind,
+            "cls": rng.randrange(n_cls),
+            "on_overlap": rng.choice(["error", "error", "replace", None]),
+            "meta": meta(),
+        }
+    if r < 0.68:
+        return {"op": "r_remove_object", "space": sid, "type": kind, "hash": f"obj{rng.randrange(len(objects))}"}
+    if r < 0.74:
+        return {"op": "r_remove_classification", "space": sid, "type": kind, "hash": f"cls{rng.randrange(n_cls)}"}
+    if obj is None:
+        return {"op": "r_remove_classification", "space": sid, "type": kind, "hash": "missing"}
+    if r < 0.84 and kind != "html":
+        return {"op": "r_remove_ranges", "space": sid, "type": kind, "obj": obj, "ranges": _range_spec(rng, kind, n)}
+    if r < 0.9 and kind != "html":
+        return {"op": "r_get_ranges", "space": sid, "type": kind, "obj": obj}
+    return {
+        "op": "r_edit",
+        "space": sid,
+        "type": kind,
+        "obj": obj,
+        "ranges": _range_spec(rng, kind, n) if rng.random() < 0.6 else None,
+        "created_by": rng.choice(USERS[1:]),
+        "confidence": rng.choice([0.25, 1]),
+    }
+
+
 def _dt(secs: int) -> datetime:
     return datetime(2024, 1, 1, tzinfo=UTC) + timedelta(seconds=secs)
 
@@ -168,6 +270,28 @@ def _coords(lib: types.SimpleNamespace, spec: list) -> Any:
     if shape == "polygon":
         return lib.PolygonCoordinates(values=points)
     return lib.PolylineCoordinates(values=points)
+
+
+def _ranges(lib: types.SimpleNamespace, spec: Any) -> Any:
+    """A range spec as the API takes it: ``[s, e]`` → ``Range``, ``[[s, e], ...]`` → a list, HTML specs
+    ``[[xpath, offset, xpath, offset], ...]`` → ``HtmlRange`` list."""
+    pkg = lib.package
+    if spec and isinstance(spec[0], list) and isinstance(spec[0][0], str):
+        html = importlib.import_module(f"{pkg}.objects.html_node")
+        return [
+            html.HtmlRange(start=html.HtmlNode(xpath=a, offset=b), end=html.HtmlNode(xpath=c, offset=d))
+            for a, b, c, d in spec
+        ]
+    if spec and isinstance(spec[0], int):
+        return lib.Range(start=spec[0], end=spec[1])
+    return [lib.Range(start=a, end=b) for a, b in spec]
+
+
+def _range_data(ranges: Any) -> Any:
+    return [
+        [r.start.xpath, r.start.offset, r.end.xpath, r.end.offset] if hasattr(r.start, "xpath") else [r.start, r.end]
+        for r in ranges
+    ]
 
 
 def _frames(lib: types.SimpleNamespace, f: Any) -> Any:
@@ -221,6 +345,30 @@ def space_report(lib: types.SimpleNamespace, row: Any) -> list:
                     for a in s.get_annotations("classification")
                 ],
             )
+        if rep["class"] in ("AudioSpace", "TextSpace", "HTMLSpace", "TimeSeriesSpace"):
+            rep["object_annotations"] = base._try(
+                lib,
+                lambda s=s: [
+                    [
+                        a.object_hash,
+                        a.frame,
+                        _range_data(a.ranges),
+                        a.created_by,
+                        a.confidence,
+                        a.manual_annotation,
+                        str(a.last_edited_at),
+                        base._try(lib, lambda a=a: [type(a.coordinates).__name__, _range_data(a.coordinates.range)]),
+                    ]
+                    for a in s.get_annotations("object")
+                ],
+            )
+            rep["classification_annotations"] = base._try(
+                lib,
+                lambda s=s: [
+                    [a.classification_hash, a.frame, a.created_by, a.confidence, str(a.created_at)]
+                    for a in s.get_annotations("classification")
+                ],
+            )
         out.append(rep)
     return out
 
@@ -257,7 +405,7 @@ def _run_op(lib, row, structure, objects, classes, op: dict) -> Any:
     name = op["op"]
     if name == "static":
         obj = objects[op["obj"]]
-        attrs = [a for a in obj.ontology_item.attributes if not a.dynamic and a.name == "First name"]
+        attrs = [a for a in obj.ontology_item.attributes if not a.dynamic and a.name in STATIC_TEXT]
         if not attrs:
             return "no static attribute"
         obj.set_answer(op["text"], attribute=attrs[0], overwrite=True)
@@ -270,6 +418,8 @@ def _run_op(lib, row, structure, objects, classes, op: dict) -> Any:
         c.set_answer(op["text"], attribute=attr, overwrite=True)
         return None
     space = row.get_space(id=op["space"], type_=op["type"])
+    if name.startswith("r_"):
+        return _run_range_op(lib, space, objects, classes, op)
     frames = _frames(lib, op.get("frames"))
     if name == "put_object":
         coords = _coords(lib, op["coords"])
@@ -314,12 +464,58 @@ def _run_op(lib, row, structure, objects, classes, op: dict) -> Any:
     raise ValueError(name)
 
 
+def _run_range_op(lib, space, objects, classes, op: dict) -> Any:
+    name = op["op"]
+    if name == "r_put_object":
+        kw = {"on_overlap": op["on_overlap"], **_meta_kwargs(op["meta"])}
+        space.put_object_instance(objects[op["obj"]], _ranges(lib, op["ranges"]), **kw)
+        return None
+    if name == "r_put_classification":
+        kw = {"on_overlap": op["on_overlap"], **_meta_kwargs(op["meta"])}
+        space.put_classification_instance(classes[op["cls"]], **kw)
+        return None
+    if name == "r_remove_object":
+        got = space.remove_object_instance(op["hash"])
+        return None if got is None else got.object_hash
+    if name == "r_remove_classification":
+        got = space.remove_classification_instance(op["hash"])
+        return None if got is None else got.classification_hash
+    obj = objects[op["obj"]]
+    if name == "r_remove_ranges":
+        return _range_data(space.remove_object_instance_from_range(obj, _ranges(lib, op["ranges"])))
+    if name == "r_get_ranges":
+        return _range_data(space.get_object_ranges(obj))
+    if name == "r_edit":
+        out = []
+        for a in space.get_annotations("object", filter_instance_hashes=[obj.object_hash]):
+            if op["ranges"] is not None:
+                a.ranges = _ranges(lib, op["ranges"])
+            a.created_by = op["created_by"]
+            a.confidence = op["confidence"]
+            out.append(_range_data(a.ranges))
+        return out
+    raise ValueError(name)
+
+
 def load_and_export(lib: types.SimpleNamespace, stem: str, d: dict) -> dict:
     """``d`` loaded into a fresh row of ``stem`` and exported again (or the error), with the space report."""
     row, _ = build_row(lib, stem)
     loaded = base._try(lib, lambda: row.from_labels_dict(json.loads(json.dumps(d))))
     out = {"load": loaded, "spaces": space_report(lib, row), "dict": base._try(lib, row.to_encord_dict)}
     return json.loads(json.dumps(out, default=repr))
+
+
+def json_load_and_export(lib: types.SimpleNamespace, stem: str, d: dict) -> dict:
+    """``d`` loaded and exported again as JSON text (labelrow's `from_json` / `to_json`; the reference has no
+    JSON path, so its dict path stands in), with the space report."""
+    row, _ = build_row(lib, stem)
+    if lib.package == "labelrow":
+        loaded = base._try(lib, lambda: row.from_json(json.dumps(d)))
+        out = base._try(lib, lambda: json.loads(row.to_json()))
+    else:
+        loaded = base._try(lib, lambda: row.from_labels_dict(json.loads(json.dumps(d))))
+        out = base._try(lib, row.to_encord_dict)
+    return json.loads(json.dumps({"load": loaded, "spaces": space_report(lib, row), "dict": out}, default=repr))
 
 
 def check_program(prog: dict, head: str = "") -> str | None:
@@ -335,6 +531,12 @@ def check_program(prog: dict, head: str = "") -> str | None:
     rep = base.compare_results(load_and_export(ref_lib, prog["stem"], d), load_and_export(our_lib, prog["stem"], d))
     if rep is not None:
         return f"{head}\nreference dict re-exported:\n{rep}"
+    # The same dict through labelrow's JSON path (bytes in, bytes out).
+    rep = base.compare_results(
+        json_load_and_export(ref_lib, prog["stem"], d), json_load_and_export(our_lib, prog["stem"], d)
+    )
+    if rep is not None:
+        return f"{head}\nreference dict through the JSON path:\n{rep}"
     # labelrow's dict (equal to the reference's by now) accepted by the reference.
     back = load_and_export(ref_lib, prog["stem"], ours["dict"])
     if base.is_error(back["load"]):

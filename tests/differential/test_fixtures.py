@@ -30,10 +30,7 @@ DATA_TYPES = {"video", "image", "img_group", "dicom", "nifti", "pdf", "audio", "
 LIBS = ["encord", "labelrow"]
 
 #: fixtures labelrow cannot reproduce yet, and why (strict xfail: a pass means the entry must go).
-PENDING = {
-    stem: "audio/text/HTML spaces hold no labels yet (range-based space labels)"
-    for stem in ("dg_all_modalities_patched", "dg_two_audio_patched", "dg_two_html_patched", "dg_two_text_patched")
-}
+PENDING: dict[str, str] = {}
 
 
 def _pending(stem: str, lib_name: str) -> None:

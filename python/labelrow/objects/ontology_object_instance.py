@@ -26,13 +26,8 @@ from labelrow.objects._meta import MetaProperty
 from labelrow.objects.attributes import Attribute, ChecklistAttribute
 from labelrow.objects.coordinates import (
     ACCEPTABLE_COORDINATES_FOR_ONTOLOGY_ITEMS,
-    BoundingBoxCoordinates,
-    CircleCoordinates,
     Coordinates,
-    EllipseCoordinates,
-    PointCoordinate,
     PolygonCoordinates,
-    RotatableBoundingBoxCoordinates,
     coordinates_from_frame_geometry,
     frame_geometry,
 )
@@ -65,7 +60,8 @@ AnswersForFrames = list[AnswerForFrames]
 class ObjectInstance:
     """An instance of an ontology object with coordinates on one or more frames and attribute answers."""
 
-    __slots__ = ("__weakref__", "_cell", "_ontology_object", "_parent")
+    # `_range_only`: whether the ontology object's shape covers ranges (asked on every annotation lookup).
+    __slots__ = ("__weakref__", "_cell", "_ontology_object", "_parent", "_range_only")
 
     def __init__(
         self, ontology_object: Object, *, object_hash: str | None = None, object_number: int | None = None
@@ -73,6 +69,7 @@ class ObjectInstance:
         _check_object_number(object_number)
         compiled = compiled_for_element(ontology_object, "objects")
         self._ontology_object = ontology_object
+        self._range_only = _is_range_shape(ontology_object)
         self._cell = _core.ObjectCell(compiled, ontology_object.feature_node_hash, object_hash or short_uuid_str())
         self._cell.object_number = object_number
         self._parent: LabelRowV2 | None = None
@@ -81,6 +78,7 @@ class ObjectInstance:
     def _from_cell(cls, ontology_object: Object, cell: _core.ObjectCell, parent: LabelRowV2 | None) -> ObjectInstance:
         self = cls.__new__(cls)
         self._ontology_object = ontology_object
+        self._range_only = _is_range_shape(ontology_object)
         self._cell = cell
         self._parent = parent
         return self
@@ -113,7 +111,7 @@ class ObjectInstance:
         self._cell.object_number = value
 
     def is_range_only(self) -> bool:
-        return _range_objects.shape_name(self) in _range_objects.RANGE_SHAPES
+        return self._range_only
 
     def is_assigned_to_label_row(self) -> LabelRowV2 | None:
         return self._parent
@@ -497,14 +495,13 @@ class ObjectInstance:
         @property
         def coordinates(self) -> Coordinates:
             cell = self._object_instance._cell
-            flat = cell.coordinates_tuple(self._frame)
-            if flat is None:
-                raise LabelRowError(_NOT_ON_FRAME)
-            if len(flat) > 1:
-                return _FLAT_COORDINATES[flat[0]](*flat[1:])
+            built = cell.coordinates_object(self._frame)
+            if built is not None:
+                return built
             entry = cell.geometry_entry(self._frame)
-            assert entry is not None  # the frame exists: coordinates_tuple said so
-            if flat[0] == "polygon":  # written by the core: `polygon` is ring 0 of `polygons`, no need to compare
+            if entry is None:
+                raise LabelRowError(_NOT_ON_FRAME)
+            if "polygons" in entry:  # written by the core: `polygon` is ring 0 of `polygons`, no need to compare
                 return PolygonCoordinates.from_polygons_list(entry["polygons"])
             return coordinates_from_frame_geometry(entry)
 
@@ -530,16 +527,9 @@ class ObjectInstance:
             return f"Annotation(object_hash={self.object_hash}, frame={self._frame})"
 
 
-# Coordinate classes built straight from the core's flat tuples (the other shapes go through their dicts).
-_FLAT_COORDINATES: dict[str, Any] = {
-    "bounding_box": lambda h, w, x, y: BoundingBoxCoordinates(height=h, width=w, top_left_x=x, top_left_y=y),
-    "rotatable_bounding_box": lambda h, w, x, y, t: RotatableBoundingBoxCoordinates(
-        height=h, width=w, top_left_x=x, top_left_y=y, theta=t
-    ),
-    "point": lambda x, y: PointCoordinate(x=x, y=y),
-    "circle": lambda x, y, r, s, t: CircleCoordinates(center_x=x, center_y=y, radius=r, stretch=s, theta=t),
-    "ellipse": lambda x, y, rx, ry, t: EllipseCoordinates(center_x=x, center_y=y, rx=rx, ry=ry, theta=t),
-}
+def _is_range_shape(ontology_object: Object) -> bool:
+    shape = ontology_object.shape
+    return str(getattr(shape, "value", shape)) in _range_objects.RANGE_SHAPES
 
 
 def _check_object_number(value: int | None) -> None:
