@@ -113,8 +113,8 @@ pub struct ObjectData {
     pub frames: BTreeMap<Frame, FrameAnnotation>,
     pub static_answers: StaticAnswers,
     pub dynamic_answers: DynamicAnswers,
-    /// Metadata of the object's placements on range spaces (audio, text, HTML, time series): one set for all of
-    /// them, as the reference keeps it on the instance. `None` until the object is first placed on one.
+    /// Metadata of the object's placements on range spaces (audio, text, HTML, time series) and point clouds: one set for
+    /// all of them, as the reference keeps it on the instance. `None` until the object is first placed on one.
     pub range_meta: Option<AnnotationMeta>,
 }
 

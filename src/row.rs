@@ -99,6 +99,8 @@ pub struct Header {
     pub data_type: DataType,
     pub annotation_task_status: Value,
     pub label_status: String,
+    /// A scene row's enriched `scene` metadata (a non-empty dict), written back as read.
+    pub scene: Option<Value>,
 }
 
 /// One entry of `data_units`.

@@ -326,6 +326,7 @@ fn random_row(rng: &mut Rng) -> RowStore {
         data_type: kind,
         annotation_task_status: value(rng),
         label_status: string(rng),
+        scene: None,
     };
     let mut row = RowStore::new(onto.clone(), media, header);
     let unit_frames = if kind == DataType::ImgGroup { frames } else { 1 };

@@ -6,6 +6,7 @@
 mod geometry;
 mod json;
 mod ranges;
+mod scene;
 mod sink;
 mod space_ranges;
 mod spaces;
@@ -52,7 +53,7 @@ fn opt_sym<S: LabelSink>(s: &mut S, v: Option<&str>) {
 /// Writes the whole label dict into `s`. On an error the sink holds a partial document, to be dropped.
 pub fn export_into<S: LabelSink>(row: &RowStore, opts: ExportOptions, s: &mut S) -> Result<()> {
     let h = &row.header;
-    s.begin_map(17);
+    s.begin_map(17 + usize::from(row.header.scene.is_some()));
     s.key(Key::LabelHash);
     s.raw(&h.label_hash);
     s.key(Key::BranchName);
@@ -93,6 +94,10 @@ pub fn export_into<S: LabelSink>(row: &RowStore, opts: ExportOptions, s: &mut S)
     data_units(row, s)?;
     s.key(Key::Spaces);
     spaces::write_spaces(row, s)?;
+    if let Some(scene) = &row.header.scene {
+        s.key_str("scene");
+        s.raw(scene);
+    }
     s.end_map();
     Ok(())
 }
@@ -119,7 +124,7 @@ fn object_answers<S: LabelSink>(row: &RowStore, opts: ExportOptions, s: &mut S) 
         }
         s.end_map();
     }
-    spaces::object_answers(row, opts, s);
+    spaces::object_answers(row, opts, s)?;
     s.end_map();
     Ok(())
 }
@@ -336,6 +341,9 @@ fn unit_labels<S: LabelSink>(row: &RowStore, frame: Frame, unit: &DataUnit, s: &
         s.key_int(f);
         label_blob(row, f, sizes, s)?;
     }
+    if row.header.data_type == DataType::Scene && unit.hash == row.header.data_hash {
+        scene::write_scene_image_labels(row, s)?;
+    }
     s.end_map();
     Ok(())
 }
@@ -391,9 +399,11 @@ fn data_units<S: LabelSink>(row: &RowStore, s: &mut S) -> Result<()> {
         s.raw(&u.title);
         // A group's unit is a bare container: its media fields live on its spaces.
         let group = dt == DataType::Group;
+        let scene = dt == DataType::Scene;
         if dt != DataType::Dicom && !group {
             s.key(Key::DataLink);
             match &u.link {
+                _ if scene => s.str(""),
                 Some(l) => s.raw(l),
                 None => s.null(),
             }
@@ -419,6 +429,18 @@ fn data_units<S: LabelSink>(row: &RowStore, s: &mut S) -> Result<()> {
             } else if !group {
                 s.raw(&row.media.fps);
             }
+        } else if scene {
+            // A scene's unit has no size; `data_fps` keeps this place, 0 when the row has no fps.
+            s.key(Key::Width);
+            s.int(0);
+            s.key(Key::Height);
+            s.int(0);
+            s.key(Key::DataFps);
+            if row.media.fps.is_null() {
+                s.int(0);
+            } else {
+                s.raw(&row.media.fps);
+            }
         } else if !group {
             s.key(Key::Width);
             s.raw(&u.width);
@@ -431,7 +453,7 @@ fn data_units<S: LabelSink>(row: &RowStore, s: &mut S) -> Result<()> {
             s.key(Key::DataDuration);
             s.raw(&row.media.duration);
         }
-        if !pdf && !group && !row.media.fps.is_null() {
+        if !pdf && !scene && !group && !row.media.fps.is_null() {
             s.key(Key::DataFps);
             s.raw(&row.media.fps);
         }

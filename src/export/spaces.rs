@@ -14,19 +14,50 @@ use crate::row::RowStore;
 use crate::spaces::{Space, SpaceClassification, SpaceKind, ROOT_SPACE_ID};
 
 /// Writes the `object_answers` entries of objects held by spaces (after the row's own, each object once).
-pub(super) fn object_answers<S: LabelSink>(row: &RowStore, opts: ExportOptions, s: &mut S) {
+///
+/// As in the reference, each space in turn writes the entries of its objects: a frame-based or image space
+/// replaces an entry (keeping its place), a range space or point cloud writes a new one or adds itself to one.
+pub(super) fn object_answers<S: LabelSink>(row: &RowStore, opts: ExportOptions, s: &mut S) -> Result<()> {
     let mut seen: HashSet<&str> = HashSet::new();
+    // Range spaces and point clouds are the reference's range spaces: they add themselves to an entry.
+    let range_like = |sp: &Space| sp.def.kind.is_range() || sp.def.kind == SpaceKind::PointCloud;
     for space in row.spaces.spaces.values() {
-        for (hash, cell) in &space.labels.objects {
+        for hash in space.labels.objects.keys() {
             if row.object_order(hash).is_some() || !seen.insert(hash) {
                 continue;
             }
-            let o = cell.lock();
-            if space.def.kind.is_range() {
-                s.key_str(hash);
-                super::space_ranges::write_range_space_object(row, &o, opts, s);
-                continue;
+            let holders: Vec<&Space> = row
+                .spaces
+                .spaces
+                .values()
+                .filter(|sp| sp.labels.objects.contains_key(hash))
+                .collect();
+            let first_plain = holders.iter().position(|sp| !range_like(sp));
+            if let Some(i) = first_plain {
+                if let Some(pc) = holders[i..].iter().find(|sp| range_like(sp)) {
+                    // The reference fails here with a bare KeyError: a point cloud cannot add itself to the entry
+                    // an earlier space of another kind wrote.
+                    return Err(LabelError::key(format!(
+                        "object_answers[{hash:?}]: object `{hash}` is on space `{}` ({}) and on the later space \
+                         `{}`, which the label row format cannot express",
+                        holders[i].def.id,
+                        holders[i].def.kind.as_str(),
+                        pc.def.id
+                    )));
+                }
             }
+            let last_plain = holders.iter().rev().find(|sp| !range_like(sp));
+            let Some(holder) = last_plain else {
+                let o = space.labels.objects[hash].lock();
+                if space.def.kind == SpaceKind::PointCloud {
+                    super::scene::write_point_cloud_answer(row, hash, &o, opts, s);
+                } else {
+                    s.key_str(hash);
+                    super::space_ranges::write_range_space_object(row, &o, opts, s);
+                }
+                continue;
+            };
+            let o = holder.labels.objects[hash].lock();
             s.key_str(hash);
             s.begin_map(3);
             s.key(Key::Classifications);
@@ -40,6 +71,7 @@ pub(super) fn object_answers<S: LabelSink>(row: &RowStore, opts: ExportOptions, 
             s.end_map();
         }
     }
+    Ok(())
 }
 
 /// Writes the `object_actions` entries of objects on video-like spaces: answers in insertion order.
@@ -145,7 +177,8 @@ pub(super) fn write_classification_entry<S: LabelSink>(
 ) {
     let Some(first) = placements.first() else { return };
     let on_root = |p: &Placement<'_>| p.space.def.id == ROOT_SPACE_ID;
-    let is_range = |p: &Placement<'_>| p.space.def.kind.is_range();
+    // Point clouds are range spaces in the reference: they write their entries the same way.
+    let is_range = |p: &Placement<'_>| p.space.def.kind.is_range() || p.space.def.kind == SpaceKind::PointCloud;
     let src = placements.iter().rev().find(|p| !is_range(p));
     let order = if root.is_some() {
         EntryOrder::Root
@@ -280,7 +313,7 @@ fn check_bitmask(space: &Space, a: &FrameAnnotation, frame: Frame, hash: &str) -
     Ok(())
 }
 
-fn write_blob<S: LabelSink>(
+pub(super) fn write_blob<S: LabelSink>(
     space: &Space,
     frame: Frame,
     on_frame: &IndexMap<String, FrameAnnotation>,
@@ -304,9 +337,12 @@ fn write_blob<S: LabelSink>(
     Ok(())
 }
 
-fn write_labels<S: LabelSink>(space: &Space, s: &mut S) -> Result<()> {
+fn write_labels<S: LabelSink>(space: &Space, scene_row: bool, s: &mut S) -> Result<()> {
     let frames = &space.labels.frames;
     match space.def.kind {
+        // A scene writes its images' labels into its data unit (`export::scene::write_scene_image_labels`).
+        SpaceKind::SceneImage if scene_row => write_blob(space, 0, &IndexMap::new(), s)?,
+        SpaceKind::PointCloud => super::scene::write_point_cloud_labels(space, s),
         SpaceKind::SceneImage => match frames.get(&0) {
             Some(m) => write_blob(space, 0, m, s)?,
             None => write_blob(space, 0, &IndexMap::new(), s)?,
@@ -343,7 +379,7 @@ pub(super) fn write_spaces<S: LabelSink>(row: &RowStore, s: &mut S) -> Result<()
             s.raw(v);
         }
         s.key(Key::Labels);
-        write_labels(space, s)?;
+        write_labels(space, row.header.data_type == crate::row::DataType::Scene, s)?;
         for (k, v) in &d.after_labels {
             s.key_str(k);
             s.raw(v);

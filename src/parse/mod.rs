@@ -24,6 +24,7 @@ mod answers;
 pub(crate) mod geometry;
 mod ranges;
 mod recent;
+mod scene;
 mod space_ranges;
 mod spaces;
 mod units;
@@ -191,7 +192,7 @@ pub(crate) fn parse_tree_deferred(
     let top = as_map(d, &p)?;
     // Every top-level key is looked up once, in one pass over the dict.
     let mut fields: [Option<Val<'_>>; 14] = [None; 14];
-    let (mut spaces, mut task_status) = (None, None);
+    let (mut spaces, mut task_status, mut scene) = (None, None, None);
     for (k, v) in top.iter() {
         if let Some(i) = HEADER_KEYS.iter().position(|h| *h == k) {
             fields[i] = Some(v);
@@ -199,6 +200,8 @@ pub(crate) fn parse_tree_deferred(
             spaces = Some(v);
         } else if k == "annotation_task_status" {
             task_status = Some(v);
+        } else if k == "scene" {
+            scene = Some(v);
         }
     }
     for (key, field) in HEADER_KEYS.iter().zip(&fields) {
@@ -229,6 +232,11 @@ pub(crate) fn parse_tree_deferred(
         data_type,
         annotation_task_status: task_status.map_or(Value::Null, Val::to_value),
         label_status,
+        scene: if data_type == DataType::Scene {
+            scene::scene_metadata(scene, &p)?
+        } else {
+            None
+        },
     };
     let mut media = ctx.media.clone();
     media.data_type = data_type;
@@ -247,7 +255,12 @@ pub(crate) fn parse_tree_deferred(
     };
     builder.data_units(field("data_units"))?;
     builder.add_pending_objects();
-    builder.spaces(spaces, field("object_answers"), field("classification_answers"))?;
+    builder.spaces(
+        spaces,
+        field("object_answers"),
+        field("classification_answers"),
+        field("data_units"),
+    )?;
     builder.object_answers(field("object_answers"))?;
     builder.object_actions(field("object_actions"))?;
     builder.classification_answers(field("classification_answers"))?;

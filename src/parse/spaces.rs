@@ -65,16 +65,27 @@ impl Builder<'_, '_, '_> {
         spaces: Option<Val<'_>>,
         object_answers: Val<'_>,
         classification_answers: Val<'_>,
+        data_units: Val<'_>,
     ) -> Result<()> {
         let Some(spaces) = spaces.filter(|v| !v.is_null()) else {
             return Ok(());
         };
         let all = Path::Root("label_row").field("spaces");
-        for (id, info) in as_map(spaces, &all)?.iter() {
+        let map = as_map(spaces, &all)?;
+        let unit_labels = if self.row.header.data_type == crate::row::DataType::Scene {
+            self.scene_image_unit_labels(map, data_units)?
+        } else {
+            super::scene::UnitLabels::new()
+        };
+        for (id, info) in map.iter() {
             let path = all.key(id);
             let st = req_str(info, "space_type", &path)?;
             let kind = SpaceKind::parse(st)
                 .ok_or_else(|| LabelError::value(format!("{path}.space_type: '{st}' is not a valid SpaceType")))?;
+            if kind == SpaceKind::PointCloud && self.row.spaces.get(id).is_none() {
+                // The reference looks point clouds up by key (a KeyError) rather than through `get_space`.
+                return Err(LabelError::key(format!("{path}: '{id}' is not a space of this row")));
+            }
             let declared = self.row.spaces.get_mut(id)?.def.kind;
             if class_name(kind) != class_name(declared) {
                 return Err(LabelError::label_row(format!(
@@ -84,7 +95,17 @@ impl Builder<'_, '_, '_> {
                     class_name(kind)
                 )));
             }
-            if declared.is_range() {
+            if declared == SpaceKind::PointCloud {
+                self.point_cloud_labels(id, info, &path, object_answers)?;
+            } else if let (SpaceKind::SceneImage, Some(&(blob, unit, key))) = (declared, unit_labels.get(id)) {
+                let units = Path::Root("label_row").field("data_units");
+                let unit_path = units.key(unit);
+                let labels_path = unit_path.field("labels");
+                let blob_path = labels_path.key(key);
+                // On the JSON path a unit's label entries are still text until read.
+                self.with_parsed(blob, &blob_path, |b, blob| b.space_blob(id, 0, blob, &blob_path))?;
+                self.space_classifications(id, declared, classification_answers)?;
+            } else if declared.is_range() {
                 self.range_space_objects(id, declared, object_answers)?;
                 self.space_classifications(id, declared, classification_answers)?;
             } else if declared.is_supported() {

@@ -90,6 +90,11 @@ impl Builder<'_, '_, '_> {
                     }
                 } else if !dt.is_range_based() && dt != DataType::Group {
                     for (fkey, fval) in as_map(labels, &lpath)?.iter() {
+                        // A scene's unit also carries labels of its scene images and MCAP point clouds, keyed by
+                        // stream; only frame numbers are the row's own.
+                        if dt == DataType::Scene && (fkey.is_empty() || !fkey.chars().all(|c| c.is_ascii_digit())) {
+                            continue;
+                        }
                         let fpath = lpath.key(fkey);
                         let f = frame_of_str(fkey, &fpath)?;
                         self.with_parsed(fval, &fpath, |b, fval| {
@@ -133,7 +138,7 @@ impl Builder<'_, '_, '_> {
 
     /// Runs `read` on `v`, built first if the input left it for later (JSON text, or a Python object): one
     /// frame's tree at a time is alive.
-    fn with_parsed<R>(
+    pub(super) fn with_parsed<R>(
         &mut self,
         v: Val<'_>,
         path: &Path<'_>,

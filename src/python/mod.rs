@@ -15,6 +15,7 @@ mod errors;
 mod medical;
 mod objects;
 mod ontology;
+mod point_cloud;
 mod row;
 mod space_ranges;
 mod spaces;
@@ -36,6 +37,11 @@ mod _core {
     use super::objects::PyObjectCell;
     #[pymodule_export]
     use super::ontology::PyOntology;
+    #[pymodule_export]
+    use super::point_cloud::{
+        point_cloud_meta, point_cloud_put, point_cloud_ranges, point_cloud_remove_object, point_cloud_remove_ranges,
+        point_cloud_set_meta, point_cloud_set_ranges, rle_to_point_ranges,
+    };
     #[pymodule_export]
     use super::row::PyRow;
 

@@ -23,7 +23,7 @@ use crate::tree::{Deferred, Tree};
 
 #[pyclass(name = "Row", module = "labelrow._core", frozen)]
 pub struct PyRow {
-    inner: Mutex<RowStore>,
+    pub(super) inner: Mutex<RowStore>,
 }
 
 impl Drop for PyRow {

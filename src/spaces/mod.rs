@@ -14,9 +14,11 @@ use crate::instance::{AnnotationMeta, ClassificationCell, FrameAnnotation, MetaU
 use crate::ranges::{Frame, RangeSet};
 
 mod ops;
+mod point_cloud;
 mod ranges;
 
 pub use ops::Overlap;
+pub use point_cloud::{ranges_to_rle, rle_to_ranges};
 pub use ranges::{range_set, RangeOverlap, RangePlacement};
 
 /// The id of the space standing for the row's own layer (multilayer images).
@@ -87,6 +89,11 @@ impl SpaceKind {
         matches!(self, Self::Image | Self::SceneImage)
     }
 
+    /// Spaces whose classifications always cover the whole space (no frames to name).
+    pub fn classified_whole(self) -> bool {
+        self.is_image() || self.is_range() || self == Self::PointCloud
+    }
+
     /// Spaces whose objects sit on ranges (sample / character offsets, or HTML node ranges).
     pub fn is_range(self) -> bool {
         matches!(self, Self::Audio | Self::TimeSeries | Self::Text | Self::Html)
@@ -94,7 +101,7 @@ impl SpaceKind {
 
     /// Space types whose labels this store holds (the others keep their declared shape and no labels).
     pub fn is_supported(self) -> bool {
-        self.is_multi_frame() || self.is_image() || self.is_range()
+        self.is_multi_frame() || self.is_image() || self.is_range() || self == Self::PointCloud
     }
 }
 

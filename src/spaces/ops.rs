@@ -6,7 +6,7 @@ use indexmap::IndexMap;
 use super::{fresh_meta, Space, SpaceClassification};
 use crate::error::{LabelError, Result};
 use crate::geometry::Geometry;
-use crate::instance::{ClassificationCell, FrameAnnotation, MetaUpdate, ObjectCell};
+use crate::instance::{ClassificationCell, FrameAnnotation, MetaUpdate, ObjectCell, ObjectData};
 use crate::ranges::{Frame, RangeSet};
 use crate::row::format_ranges;
 
@@ -17,6 +17,23 @@ pub enum Overlap {
     Error,
     Replace,
     Keep,
+}
+
+/// Objects that carry frames or dynamic answers of their own cannot be placed on a space.
+pub(super) fn check_placeable(o: &ObjectData) -> Result<()> {
+    if !o.frames.is_empty() {
+        return Err(LabelError::label_row(
+            "Object instance contains frames data. Ensure ObjectInstance.set_for_frames was not used before calling \
+             this method. ",
+        ));
+    }
+    if !o.dynamic_answers.is_empty() {
+        return Err(LabelError::label_row(
+            "Object instance contains dynamic attributes. Please ensure no dynamic attributes were set on this \
+             ObjectInstance. ",
+        ));
+    }
+    Ok(())
 }
 
 fn frame_set(frames: &[Frame]) -> RangeSet {
@@ -54,18 +71,7 @@ impl Space {
     ) -> Result<()> {
         let hash = {
             let o = cell.lock();
-            if !o.frames.is_empty() {
-                return Err(LabelError::label_row(
-                    "Object instance contains frames data. Ensure ObjectInstance.set_for_frames was not used before \
-                     calling this method. ",
-                ));
-            }
-            if !o.dynamic_answers.is_empty() {
-                return Err(LabelError::label_row(
-                    "Object instance contains dynamic attributes. Please ensure no dynamic attributes were set on \
-                     this ObjectInstance. ",
-                ));
-            }
+            check_placeable(&o)?;
             o.check_shape(geometry)?;
             o.hash.clone()
         };
@@ -213,7 +219,7 @@ impl Space {
         if self.def.kind.is_range() {
             return self.put_global_inner(cell, &hash, &feature, update, overlap, now);
         }
-        if self.def.kind.is_image() || (self.def.kind.is_multi_frame() && global) {
+        if self.def.kind.classified_whole() || (self.def.kind.is_multi_frame() && global) {
             if self.def.kind.is_multi_frame() && frames.is_some() {
                 return Err(LabelError::label_row(
                     "For global classifications, do not specify the frames when calling this method.",
@@ -380,7 +386,7 @@ impl Space {
         frames: Option<&[Frame]>,
     ) -> Result<Option<ClassificationCell>> {
         let Some(c) = self.labels.classifications.get(hash) else {
-            if self.def.kind.is_image() || self.def.kind.is_range() {
+            if self.def.kind.classified_whole() {
                 return Err(LabelError::key(format!("'{hash}'")));
             }
             return Ok(None);

@@ -217,6 +217,7 @@ pub fn empty_store(frames: i64) -> RowStore {
             data_type: DataType::Video,
             annotation_task_status: Value::Null,
             label_status: "LABELLED".into(),
+            scene: None,
         },
     )
 }

@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import importlib
 import json
+import re
 import types
 
 import pytest
@@ -23,8 +24,8 @@ pytest.importorskip("encord")
 
 from conftest import FIXTURES_DIR, jdump, mask_path, unified
 
-#: data types covered for now; scenes come later.
-DATA_TYPES = {"video", "image", "img_group", "dicom", "nifti", "pdf", "audio", "plain_text", "group"}
+#: data types covered.
+DATA_TYPES = {"video", "image", "img_group", "dicom", "nifti", "pdf", "audio", "plain_text", "group", "scene"}
 
 LIBS = ["encord", "labelrow"]
 
@@ -115,6 +116,48 @@ def test_fixture_expected(stem: str, lib_name: str) -> None:
     _compare(stem, _read(stem, "expected"), row.to_encord_dict(), "to_encord_dict() differs from expected")
 
 
+#: data types whose labels-only variant (row metadata taken from the label dict itself) the manifest records as
+#: produced here: `LabelRowMetadata.from_dict(labels + {data_link: "", number_of_frames: None})`.
+LABELS_ONLY_TYPES = {"scene"}
+LABELS_ONLY_STEMS = sorted(n for n in STEMS if ENTRIES[n]["data_type"] in LABELS_ONLY_TYPES)
+
+
+def build_labels_only_row(lib_name: str, stem: str):
+    pkg = _pkg(lib_name)
+    LabelRowMetadata = importlib.import_module(f"{pkg}.orm.label_row").LabelRowMetadata
+    OntologyStructure = importlib.import_module(f"{pkg}.objects.ontology_structure").OntologyStructure
+    LabelRowV2 = importlib.import_module(f"{pkg}.objects").LabelRowV2
+    meta = {"data_link": "", "number_of_frames": None, **_read(stem, "labels")}
+    structure = OntologyStructure.from_dict(_read(stem, "ontology"))
+    return LabelRowV2(LabelRowMetadata.from_dict(meta), None, types.SimpleNamespace(structure=structure))
+
+
+@pytest.mark.parametrize("lib_name", LIBS)
+@pytest.mark.parametrize("stem", LABELS_ONLY_STEMS)
+def test_fixture_labels_only(stem: str, lib_name: str) -> None:
+    """The row built from the label dict alone: the manifest's labels-only output, or the reference's error."""
+    import program
+
+    entry = ENTRIES[stem]
+    lib = program.load_lib(lib_name)
+
+    def run() -> dict:
+        row = build_labels_only_row(lib_name, stem)
+        row.from_labels_dict(_read(stem, "labels"))
+        return row.to_encord_dict()
+
+    got = program._try(lib, run)
+    if entry["labels_only"] == "undetermined":
+        cls, _, message = entry["labels_only_error"].partition(": ")
+        assert program.is_error(got) and cls in got["error"], got
+        with pytest.raises(lib.LabelRowError, match=re.escape(message.split(" timestamp=")[0])):
+            run()
+        return
+    assert not program.is_error(got), got
+    expected = _read(stem, "expected_labels_only" if entry["labels_only"] == "differs" else "expected")
+    _compare(stem, expected, got, "labels-only to_encord_dict() differs from the manifest's")
+
+
 @pytest.mark.parametrize("lib_name", LIBS)
 @pytest.mark.parametrize("stem", STEMS)
 def test_fixture_roundtrip(stem: str, lib_name: str) -> None:
@@ -155,7 +198,18 @@ def _probe_space(row, space) -> dict:
     return out
 
 
-_SPACE_TYPES = ["video", "image", "image_sequence", "audio", "time_series", "text", "html", "medical", "pdf"]
+_SPACE_TYPES = [
+    "video",
+    "image",
+    "image_sequence",
+    "audio",
+    "time_series",
+    "text",
+    "html",
+    "medical",
+    "pdf",
+    "point_cloud",
+]
 
 
 def _probe_lookups(lib, row) -> list:

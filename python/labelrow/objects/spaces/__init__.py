@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from labelrow.exceptions import LabelRowError
 from labelrow.objects.spaces.base_space import Space
 from labelrow.objects.spaces.image_space import ImageSpace
 from labelrow.objects.spaces.multiframe_space import MedicalSpace, MultiFrameSpace, PdfSpace, VideoSpace
-from labelrow.objects.spaces.range_spaces import AudioSpace, HTMLSpace, PointCloudFileSpace, TextSpace, TimeSeriesSpace
+from labelrow.objects.spaces.point_cloud_space import PointCloudFileSpace
+from labelrow.objects.spaces.range_spaces import AudioSpace, HTMLSpace, TextSpace, TimeSeriesSpace
 from labelrow.objects.spaces.types import DataGroupMetadata, RootSpaceMetadata, SceneMetadata, SpaceMetadata
 
 if TYPE_CHECKING:
@@ -40,6 +42,8 @@ def build_space(space_id: str, info: dict[str, Any], row: LabelRowV2) -> Space |
     if st == "image":
         return ImageSpace(space_id, row, info, info["width"], info["height"])
     if st == "scene_image":
+        if "scene_info" not in info:
+            raise LabelRowError("Missing 'scene_info' in Scene Image space info.")
         return ImageSpace(space_id, row, info, info.get("width"), info.get("height"))
     if st == "medical_file":
         return MedicalSpace(space_id, row, info, info["number_of_frames"])
@@ -56,6 +60,8 @@ def build_space(space_id: str, info: dict[str, Any], row: LabelRowV2) -> Space |
     if st == "html":
         return HTMLSpace(space_id, row, info)
     if st == "point_cloud":
+        if "scene_info" not in info:
+            raise LabelRowError("Missing 'scene_info' in Point Cloud space info.")
         return PointCloudFileSpace(space_id, row, info)
     raise ValueError(f"'{st}' is not a valid SpaceType")
 

@@ -1,7 +1,7 @@
 """Spaces whose labels are ranges: audio (`AudioSpace`), time series (`TimeSeriesSpace`), plain text
 (`TextSpace`) and HTML (`HTMLSpace`). An object sits on ranges of the space (HTML: node ranges); classifications
 always cover the whole space. The metadata of an object's range placements is one set per object, shared by every
-range space it is on, as in the reference. Point clouds of scenes are not held yet."""
+range space it is on, as in the reference."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from labelrow.objects.frames import Range
 from labelrow.objects.html_node import HtmlNode, HtmlRange
 from labelrow.objects.spaces.base_space import (
     Space,
-    UnsupportedSpace,
     _Annotation,
     _ClassificationAnnotation,
     meta_args,
@@ -273,7 +272,3 @@ class HTMLSpace(_RangeSpaceBase):
         """Places `object_instance` on the node ranges `ranges` ("replace" overwrites where it already is)."""
         meta = meta_args(created_at, created_by, last_edited_at, last_edited_by, confidence, manual_annotation)
         self._put_ranges(object_instance, None, _html_pairs(ranges), on_overlap, meta)
-
-
-class PointCloudFileSpace(UnsupportedSpace):
-    """A point cloud file of a scene."""
