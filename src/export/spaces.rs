@@ -302,7 +302,7 @@ fn write_space_object<S: LabelSink>(o: &ObjectData, a: &FrameAnnotation, s: &mut
 
 fn check_bitmask(space: &Space, a: &FrameAnnotation, frame: Frame, hash: &str) -> Result<()> {
     if let Geometry::Bitmask { height, width, .. } = &a.geometry {
-        if space.def.width != Some(*width) || space.def.height != Some(*height) {
+        if space.def.frame_size(frame) != (Some(*width), Some(*height)) {
             return Err(LabelError::value(format!(
                 "Bitmask dimensions don't match the media dimensions: object `{hash}` on frame {frame} of space \
                  `{}` has a {height}x{width} mask",

@@ -116,6 +116,8 @@ pub struct SpaceDef {
     pub number_of_frames: Option<i64>,
     pub width: Option<i64>,
     pub height: Option<i64>,
+    /// Each frame's width and height, on medical stacks (whose frames differ in size).
+    pub frame_sizes: Vec<(Option<i64>, Option<i64>)>,
 }
 
 fn field(info: &serde_json::Map<String, Value>, id: &str, key: &'static str) -> Result<Value> {
@@ -173,6 +175,17 @@ impl SpaceDef {
             SpaceKind::Pdf => int("number_of_pages"),
             _ => int("number_of_frames"),
         };
+        let frame_sizes = match kind {
+            SpaceKind::MedicalStack => info
+                .get("frames")
+                .and_then(Value::as_array)
+                .map(|frames| {
+                    let dim = |f: &Value, k: &str| f.get(k).and_then(Value::as_i64);
+                    frames.iter().map(|f| (dim(f, "width"), dim(f, "height"))).collect()
+                })
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        };
         Ok(Some(Self {
             id: id.to_owned(),
             kind,
@@ -181,7 +194,21 @@ impl SpaceDef {
             number_of_frames,
             width: int("width"),
             height: int("height"),
+            frame_sizes,
         }))
+    }
+
+    /// The width and height of a frame's media, as far as the metadata tells (a PDF page's is not known: the
+    /// reference takes it as 0 x 0).
+    pub fn frame_size(&self, frame: Frame) -> (Option<i64>, Option<i64>) {
+        match self.kind {
+            SpaceKind::MedicalStack => usize::try_from(frame)
+                .ok()
+                .and_then(|i| self.frame_sizes.get(i).copied())
+                .unwrap_or((None, None)),
+            SpaceKind::Pdf => (Some(0), Some(0)),
+            _ => (self.width, self.height),
+        }
     }
 
     /// All spaces of a metadata `spaces` dict (`null` → none).

@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING, Any, Literal
 from labelrow._util import to_epoch
 from labelrow.exceptions import LabelRowError
 from labelrow.objects._meta import MetaProperty
+from labelrow.objects.bitmask import BitmaskCoordinates
 from labelrow.objects.classification_instance import ClassificationInstance
+from labelrow.objects.common import Shape
 from labelrow.objects.ontology_object_instance import ObjectInstance
 from labelrow.objects.spaces.types import SpaceMetadata, space_metadata
 
@@ -231,10 +233,15 @@ class Space:
         from labelrow.objects.ontology_object_instance import _geometry_or_error
 
         if isinstance(coordinates, str):
-            raise LabelRowError("RLE string coordinates on spaces are not supported yet by labelrow.")
+            width, height = self._rle_dimensions(frames)
+            coordinates = rle_bitmask(object_instance, coordinates, width, height)
         geometry = _geometry_or_error(object_instance, coordinates)
         self._store().space_put_object(self.space_id, object_instance._cell, frames, geometry, meta, on_overlap)
         self._label_row._remember_space_object(object_instance)
+
+    def _rle_dimensions(self, frames: list[int]) -> tuple[int | None, int | None]:
+        """The size of the media an RLE string covers on `frames` (spaces that hold bitmasks say)."""
+        raise LabelRowError("RLE string coordinates are not supported on this space.")
 
     def _put_classification(
         self,
@@ -271,3 +278,17 @@ class UnsupportedSpace(Space):
     put_classification_instance = _refuse
     remove_object_instance = _refuse
     remove_classification_instance = _refuse
+
+
+def rle_bitmask(object_instance: ObjectInstance, rle: str, width: int | None, height: int | None) -> BitmaskCoordinates:
+    """A bitmask object's coordinates from an RLE string covering the whole media (`width` x `height`)."""
+    shape = object_instance.ontology_item.shape
+    if shape != Shape.BITMASK:
+        raise LabelRowError(
+            f"RLE strings are only supported for {Shape.BITMASK.value} objects, but got shape '{shape}'."
+        )
+    if width is None or height is None or width <= 0 or height <= 0:
+        raise LabelRowError("RLE string bitmask annotations require image width and height.")
+    return BitmaskCoordinates(
+        BitmaskCoordinates.EncodedBitmask(top=0, left=0, height=height, width=width, rle_string=rle)
+    )

@@ -29,6 +29,9 @@ class ImageSpace(Space):
         self._width = width
         self._height = height
 
+    def _rle_dimensions(self, frames: list[int]) -> tuple[int | None, int | None]:
+        return self._width, self._height
+
     def put_object_instance(
         self,
         object_instance: ObjectInstance,

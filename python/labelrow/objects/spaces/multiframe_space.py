@@ -26,6 +26,24 @@ class MultiFrameSpace(Space):
         super().__init__(space_id, label_row, space_info)
         self._number_of_frames = number_of_frames
 
+    def _frame_dimensions(self, frame: int) -> tuple[int | None, int | None]:
+        raise NotImplementedError
+
+    def _rle_dimensions(self, frames: list[int]) -> tuple[int | None, int | None]:
+        # As the reference: the frames must exist and share one size.
+        if not frames:
+            raise LabelRowError("Please specify at least one frame for the RLE string bitmask annotation.")
+        if min(frames) < 0:
+            raise LabelRowError(f"Frame {min(frames)} is invalid. Negative frames are not supported.")
+        if max(frames) > self._number_of_frames - 1:
+            raise LabelRowError(
+                f"Frame {max(frames)} is invalid. The max frame on this file is {self._number_of_frames - 1}."
+            )
+        size = self._frame_dimensions(frames[0])
+        if any(self._frame_dimensions(f) != size for f in frames[1:]):
+            raise LabelRowError("RLE string bitmask annotations require all target frames to share dimensions.")
+        return size
+
     def put_object_instance(
         self,
         object_instance: ObjectInstance,
@@ -148,10 +166,23 @@ class VideoSpace(MultiFrameSpace):
         self._height = height
         self._is_image_sequence = is_image_sequence
 
+    def _frame_dimensions(self, frame: int) -> tuple[int | None, int | None]:
+        return self._width, self._height
+
 
 class MedicalSpace(MultiFrameSpace):
     """A DICOM file or stack, or a NIfTI file, of a data group."""
 
+    def _frame_dimensions(self, frame: int) -> tuple[int | None, int | None]:
+        info = self._space_info
+        if "frames" in info:  # a stack: each frame has its own size
+            frame_info = info["frames"][frame]
+            return frame_info.get("width"), frame_info.get("height")
+        return info.get("width"), info.get("height")
+
 
 class PdfSpace(MultiFrameSpace):
     """A PDF of a data group (pages are frames)."""
+
+    def _frame_dimensions(self, frame: int) -> tuple[int | None, int | None]:
+        return 0, 0  # a page's size is not known: the reference refuses RLE strings on PDFs so
