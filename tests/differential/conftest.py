@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -98,3 +99,19 @@ def exception_matches(ref_exc: BaseException, our_exc: BaseException, our_lib) -
             if isinstance(ref_exc, base):
                 return isinstance(our_exc, base)
     return isinstance(our_exc, ref_cls)
+
+
+def mask_now(x: Any) -> Any:
+    """`x` with the date strings of the last ten minutes (stamped "now" by a call given no date) replaced by
+    `"<now>"`: the reference's and labelrow's calls may fall on either side of a second."""
+    if isinstance(x, str):
+        try:
+            when = datetime.strptime(x, "%a, %d %b %Y %H:%M:%S UTC").replace(tzinfo=UTC)
+        except ValueError:
+            return x
+        return "<now>" if abs((datetime.now(UTC) - when).total_seconds()) < 600 else x
+    if isinstance(x, list):
+        return [mask_now(y) for y in x]
+    if isinstance(x, dict):
+        return {k: mask_now(v) for k, v in x.items()}
+    return x

@@ -30,7 +30,7 @@ import pytest
 pytest.importorskip("encord")
 
 import program
-from conftest import exception_matches, selftest, unified
+from conftest import exception_matches, mask_now, selftest, unified
 
 # ---------------------------------------------------------------------------------------------------
 # ontology
@@ -416,24 +416,6 @@ def point_list(n: int, start: float = 0.0) -> list[dict]:
 # ---------------------------------------------------------------------------------------------------
 
 NOW = "<now>"
-
-
-def _is_now(s: str) -> bool:
-    try:
-        t = datetime.strptime(s, "%a, %d %b %Y %H:%M:%S UTC").replace(tzinfo=UTC)
-    except ValueError:
-        return False
-    return abs((datetime.now(UTC) - t).total_seconds()) < 600
-
-
-def mask_now(x: Any) -> Any:
-    if isinstance(x, str):
-        return NOW if _is_now(x) else x
-    if isinstance(x, list):
-        return [mask_now(y) for y in x]
-    if isinstance(x, dict):
-        return {k: mask_now(v) for k, v in x.items()}
-    return x
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ pytest.importorskip("encord")
 
 import program
 import spaces_program as sp
-from conftest import FIXTURES_DIR
+from conftest import FIXTURES_DIR, mask_now
 
 if not FIXTURES_DIR.exists():
     pytestmark = pytest.mark.skip(reason=f"fixture directory {FIXTURES_DIR} does not exist")
@@ -192,23 +192,6 @@ def _load(row, spaces):
     row.from_labels_dict(d)
 
 
-def _mask_now(x):
-    """`x` with the date strings of the last minute (stamped "now" by a call that was given none) masked: the two
-    libraries' calls may fall on either side of a second."""
-    if isinstance(x, dict):
-        return {k: _mask_now(v) for k, v in x.items()}
-    if isinstance(x, list):
-        return [_mask_now(v) for v in x]
-    if isinstance(x, str) and x.endswith(" UTC"):
-        try:
-            when = datetime.strptime(x, "%a, %d %b %Y %H:%M:%S UTC").replace(tzinfo=UTC)
-        except ValueError:
-            return x
-        if abs((datetime.now(UTC) - when).total_seconds()) < 60:
-            return "<now>"
-    return x
-
-
 @pytest.mark.parametrize("name", sorted(BAD_OPS))
 def test_bad_space_operations(name: str) -> None:
     """Each bad space operation fails in labelrow with the reference's exception class, and the row's export
@@ -218,7 +201,7 @@ def test_bad_space_operations(name: str) -> None:
     for lib_name in LIBS:
         lib, row, st = _row(lib_name, stem)
         out = program._try(lib, lambda lib=lib, row=row, st=st: fn(lib, row, st))
-        after = _mask_now(program._try(lib, row.to_encord_dict))
+        after = mask_now(program._try(lib, row.to_encord_dict))
         # A failed load leaves the reference's row half-loaded, labelrow's unchanged (label-row.md §11).
         results.append({"outcome": out} if name.startswith("space labels") else {"outcome": out, "after": after})
     ref, ours = results
