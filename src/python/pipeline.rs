@@ -21,9 +21,15 @@ use crate::row::{DataType, MediaInfo, RowStore};
 use crate::spaces::SpaceDef;
 use crate::tree::{Deferred, Tree, Val};
 
-/// Frames walked ahead of the parser at most: enough to ride out a slow frame, few enough that the trees in
+/// Frames travel to the parser in batches of this many: one hand-over per frame (a wake-up of the other thread
+/// each time) cost as much as a small frame's parse.
+const BATCH: usize = 16;
+
+/// Batches walked ahead of the parser at most: enough to ride out a slow frame, few enough that the trees in
 /// flight stay in cache.
-const DEPTH: usize = 64;
+const DEPTH: usize = 4;
+
+type Built = (u32, Result<Tree<'static>, LabelError>);
 
 /// Loads with fewer frames than this are not worth a thread.
 const MIN_FRAMES: u32 = 8;
@@ -74,7 +80,9 @@ pub(super) fn worth_it(tree: &Tree<'_>, source: &dyn Deferred, spaces: &[std::sy
 
 /// The parser's end of the channel.
 struct Incoming {
-    frames: Receiver<(u32, Result<Tree<'static>, LabelError>)>,
+    frames: Receiver<Vec<Built>>,
+    /// The rest of the batch last received, in index order.
+    batch: std::vec::IntoIter<Built>,
     spent: Sender<Tree<'static>>,
     /// The parse asked for something the walk cannot give in order (see [`Pipelined`]).
     broken: Cell<bool>,
@@ -85,12 +93,19 @@ struct Incoming {
 impl Deferred for Incoming {
     fn build(&mut self, index: u32) -> Result<Tree<'static>, LabelError> {
         loop {
-            match self.frames.recv() {
-                Ok((i, built)) if i == index => {
+            let next = match self.batch.next() {
+                Some(built) => Some(built),
+                None => self.frames.recv().ok().and_then(|batch| {
+                    self.batch = batch.into_iter();
+                    self.batch.next()
+                }),
+            };
+            match next {
+                Some((i, built)) if i == index => {
                     self.took_walk_error.set(built.is_err());
                     return built;
                 }
-                Ok((i, Ok(tree))) if i < index => self.recycle(tree),
+                Some((i, Ok(tree))) if i < index => self.recycle(tree),
                 _ => {
                     // A frame the parse skipped failed to walk (the one-thread path never walks it), the parse
                     // went back to a frame it passed, or the walk stopped: no answer here is the exact one.
@@ -128,6 +143,7 @@ pub(super) fn parse_pipelined(
         let parser = scope.spawn(move || {
             let mut incoming = Incoming {
                 frames,
+                batch: Vec::new().into_iter(),
                 spent,
                 broken: Cell::new(false),
                 took_walk_error: Cell::new(false),
@@ -147,14 +163,22 @@ pub(super) fn parse_pipelined(
             let outcome = (!incoming.broken.get()).then(|| (result, unparsed.get()));
             (outcome, incoming.took_walk_error.get())
         });
+        let mut batch = Vec::with_capacity(BATCH);
         for i in 0..count {
             while let Ok(spent) = from_parser.try_recv() {
                 source.recycle(spent);
             }
             let built = source.build(i);
             let failed = built.is_err();
-            // A closed channel: the parse is over (done or failed) and wants no more frames.
-            if to_parser.send((i, built)).is_err() || failed {
+            batch.push((i, built));
+            if batch.len() == BATCH || failed || i + 1 == count {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                // A closed channel: the parse is over (done or failed) and wants no more frames.
+                if to_parser.send(full).is_err() {
+                    break;
+                }
+            }
+            if failed {
                 break;
             }
         }
