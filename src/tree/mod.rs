@@ -114,6 +114,7 @@ pub(crate) enum DeferredKind {
 }
 
 /// The source of a tree's [`Node::Deferred`] values.
+#[cfg_attr(not(feature = "python"), allow(dead_code))] // `count`, `forget_error`: the pipelined dict load's
 pub(crate) trait Deferred {
     /// The tree of value `index`.
     fn build(&mut self, index: u32) -> Result<Tree<'static>, crate::error::LabelError>;
