@@ -101,6 +101,8 @@ pub struct FrameAnnotation {
     pub meta: AnnotationMeta,
     /// `interpolate` as read (only `"hold"` is accepted on non-scene rows).
     pub interpolate: Option<Shared>,
+    /// The `event` tag of an entry of an event-based row; `None` on every other row.
+    pub event: Option<crate::events::EventKind>,
 }
 
 /// One object instance: its frames, answers and identity.
@@ -250,6 +252,7 @@ impl ObjectData {
                         geometry,
                         meta,
                         interpolate: None,
+                        event: None,
                     };
                     (f, a)
                 })
@@ -267,6 +270,7 @@ impl ObjectData {
                     geometry,
                     meta: AnnotationMeta::new(now),
                     interpolate: None,
+                    event: None,
                 }),
             };
             meta_of(i, &mut entry.meta);

@@ -103,6 +103,18 @@ pub struct Header {
     pub scene: Option<Value>,
 }
 
+impl Header {
+    /// A continuous scene: its objects are sparse events on a nanosecond timeline (`crate::events`).
+    pub fn is_event_based(&self) -> bool {
+        self.data_type == DataType::Scene
+            && self
+                .scene
+                .as_ref()
+                .and_then(|s| s.get("isContinuous"))
+                .is_some_and(crate::events::py_truthy)
+    }
+}
+
 /// One entry of `data_units`.
 #[derive(Debug, Clone, Default)]
 pub struct DataUnit {

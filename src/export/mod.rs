@@ -52,6 +52,7 @@ fn opt_sym<S: LabelSink>(s: &mut S, v: Option<&str>) {
 
 /// Writes the whole label dict into `s`. On an error the sink holds a partial document, to be dropped.
 pub fn export_into<S: LabelSink>(row: &RowStore, opts: ExportOptions, s: &mut S) -> Result<()> {
+    crate::events::check_row(row)?;
     let h = &row.header;
     s.begin_map(17 + usize::from(row.header.scene.is_some()));
     s.key(Key::LabelHash);
@@ -255,6 +256,10 @@ pub fn write_frame_object<S: LabelSink>(o: &ObjectData, a: &FrameAnnotation, s: 
     if let Some(d) = a.meta.is_deleted {
         s.key(Key::IsDeleted);
         s.bool(d);
+    }
+    if let Some(e) = a.event {
+        s.key(Key::Event);
+        s.sym(e.as_str());
     }
     if let Some(i) = &a.interpolate {
         s.key(Key::Interpolate);

@@ -21,6 +21,7 @@ use crate::tree::Deferred;
 use crate::tree::{ListRef, MapRef, Path, Tree, Val};
 
 mod answers;
+mod events;
 pub(crate) mod geometry;
 mod ranges;
 mod recent;
@@ -242,7 +243,9 @@ pub(crate) fn parse_tree_deferred(
     media.data_type = data_type;
     let mut row = RowStore::new(ctx.onto.clone(), media, header);
     row.spaces = crate::spaces::Spaces::new(spaces_meta);
+    let event_based = row.header.is_event_based();
     let mut builder = Builder {
+        event_based,
         row: &mut row,
         ctx,
         strings: StringPool::default(),
@@ -255,6 +258,9 @@ pub(crate) fn parse_tree_deferred(
     };
     builder.data_units(field("data_units"))?;
     builder.add_pending_objects();
+    if event_based {
+        events::check_objects_terminated(builder.row)?;
+    }
     builder.spaces(
         spaces,
         field("object_answers"),
@@ -269,6 +275,8 @@ pub(crate) fn parse_tree_deferred(
 }
 
 struct Builder<'r, 'c, 'd> {
+    /// Whether the row is a continuous scene, whose frame objects are events.
+    event_based: bool,
     row: &'r mut RowStore,
     ctx: &'r ParseContext<'c>,
     /// One copy per distinct user email and interpolation mode.

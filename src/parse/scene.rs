@@ -34,19 +34,12 @@ fn truthy(v: Val<'_>) -> bool {
 }
 
 /// The enriched `scene` metadata of a scene row's label dict: kept (and written back) when it is a non-empty dict.
-/// Continuous (event-based) scenes are refused: their labels are events on a timeline, which labelrow does not
-/// model yet.
+/// A truthy `isContinuous` makes the row event-based (`Header::is_event_based`).
 pub(super) fn scene_metadata(v: Option<Val<'_>>, root: &Path<'_>) -> Result<Option<serde_json::Value>> {
     let Some(v) = v.filter(|v| truthy(*v)) else {
         return Ok(None);
     };
-    let path = root.field("scene");
-    let m = as_map(v, &path)?;
-    if m.get("isContinuous").is_some_and(truthy) {
-        return Err(LabelError::not_implemented(format!(
-            "{path}.isContinuous: event-based (continuous) scene rows are not supported yet by labelrow"
-        )));
-    }
+    as_map(v, &root.field("scene"))?;
     Ok(Some(v.to_value()))
 }
 
