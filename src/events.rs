@@ -15,6 +15,8 @@ use crate::ranges::Frame;
 pub enum EventKind {
     Upsert,
     Delete,
+    /// An entry of an event-based row read without an `event` tag: an upsert, written back tagged as one.
+    Untagged,
 }
 
 impl EventKind {
@@ -26,9 +28,14 @@ impl EventKind {
         }
     }
 
+    /// The stored tag: None for an untagged entry.
+    pub fn tag(self) -> Option<&'static str> {
+        (self != Self::Untagged).then(|| self.as_str())
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
-            Self::Upsert => "upsert",
+            Self::Upsert | Self::Untagged => "upsert",
             Self::Delete => "delete",
         }
     }
@@ -64,7 +71,7 @@ pub fn check_event_shape(shape: &str) -> Result<()> {
 }
 
 /// Python's `repr` of a list of strings.
-fn quoted_list(items: &[&str]) -> String {
+pub fn quoted_list(items: &[&str]) -> String {
     let parts: Vec<String> = items.iter().map(|s| format!("'{s}'")).collect();
     format!("[{}]", parts.join(", "))
 }
@@ -86,7 +93,10 @@ pub fn check_interpolation(mode: &str, shape: &str) -> std::result::Result<(), S
 
 /// The kind of a stored entry: an untagged one reads as an upsert.
 pub fn kind_of(a: &FrameAnnotation) -> EventKind {
-    a.event.unwrap_or(EventKind::Upsert)
+    match a.event {
+        Some(EventKind::Delete) => EventKind::Delete,
+        _ => EventKind::Upsert,
+    }
 }
 
 /// The interpolation mode of a stored entry (`hold` where unset).
@@ -151,7 +161,7 @@ pub fn ranges(events: &Events) -> Result<Vec<(Frame, Frame)>> {
     let mut start = None;
     for (&f, a) in events {
         match kind_of(a) {
-            EventKind::Upsert => {
+            EventKind::Upsert | EventKind::Untagged => {
                 start.get_or_insert(f);
             }
             EventKind::Delete => {

@@ -241,6 +241,16 @@ impl RowStore {
         }
     }
 
+    /// Registers frames of an object on the row whose cell was edited directly (event writes).
+    pub(crate) fn index_object_frames(&mut self, order: u64, frames: Vec<Frame>) {
+        self.index_frames(order, frames);
+    }
+
+    /// Unregisters frames of an object on the row whose cell was edited directly (event writes).
+    pub(crate) fn unindex_object_frames(&mut self, order: u64, frames: &[Frame]) {
+        self.unindex_frames(order, frames.iter().copied());
+    }
+
     fn index_frames(&mut self, order: u64, mut frames: Vec<Frame>) {
         if !frames.is_sorted() {
             frames.sort_unstable();

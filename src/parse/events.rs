@@ -9,7 +9,7 @@ use crate::tree::{Path, Val};
 /// An entry's `event`: an untagged entry (absent or null) reads as an upsert, and is written back as one.
 pub(super) fn event_tag(v: Option<Val<'_>>, path: &Path<'_>) -> Result<EventKind> {
     let Some(v) = v.filter(|v| !v.is_null()) else {
-        return Ok(EventKind::Upsert);
+        return Ok(EventKind::Untagged);
     };
     v.as_str().and_then(EventKind::parse).ok_or_else(|| {
         LabelError::value(format!(

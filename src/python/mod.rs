@@ -12,6 +12,7 @@ mod coords;
 mod coords_out;
 mod dict_out;
 mod errors;
+mod events;
 mod medical;
 mod objects;
 mod ontology;
@@ -33,6 +34,11 @@ mod _core {
     use super::classifications::PyClassificationCell;
     #[pymodule_export]
     use super::coords::register_coordinate_classes;
+    #[pymodule_export]
+    use super::events::{
+        event_based, event_delete, event_interpolated, event_interpolating, event_intersects, event_kind_at,
+        event_list, event_ranges, event_remove, event_resolve, event_tagged, event_upsert,
+    };
     #[pymodule_export]
     use super::objects::PyObjectCell;
     #[pymodule_export]
