@@ -105,9 +105,16 @@ pub(crate) fn frame_number(v: Val<'_>, path: &Path<'_>) -> Result<Frame> {
 }
 
 fn frame_of_str(s: &str, path: &Path<'_>) -> Result<Frame> {
-    s.trim()
-        .parse()
-        .map_err(|_| LabelError::value(format!("{path}: invalid literal for int(): '{s}'")))
+    s.trim().parse().map_err(|_| {
+        let digits = s.trim().trim_start_matches(['-', '+']);
+        if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) {
+            // Continuous scenes key frames by nanosecond offset: 64 bits hold 292 years of them.
+            return LabelError::value(format!(
+                "{path}: frame {s} is beyond the 64-bit frame offsets labelrow stores"
+            ));
+        }
+        LabelError::value(format!("{path}: invalid literal for int(): '{s}'"))
+    })
 }
 
 /// A `confidence` value: a number kept with its JSON type, 1.0 when absent.

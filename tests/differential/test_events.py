@@ -1,0 +1,218 @@
+"""Event-based (continuous scene) rows against the reference: random event programs (``event_program.py``), a
+table of bad label dicts (the reference's class, and the place in labelrow's message), the JSON bytes path, and
+the places labelrow is stricter (docs/compatibility.md)."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import random
+
+import pytest
+
+pytest.importorskip("encord")
+
+import event_program as ep
+import program
+from conftest import FIXTURES_DIR
+
+if not FIXTURES_DIR.exists():
+    pytestmark = pytest.mark.skip(reason=f"fixture directory {FIXTURES_DIR} does not exist")
+
+N_SEEDS = int(os.environ.get("LABELROW_EVENT_SEEDS", "60"))
+C, P = ep.CUBOID, ep.POINT
+
+
+@pytest.mark.parametrize("chunk", range(max(1, N_SEEDS // 10)))
+def test_event_programs(chunk: int) -> None:
+    """Identical event programs agree (outcomes, events, ranges, reads at offsets, dict), and so does the
+    reference's dict loaded again by both libraries."""
+    failures = []
+    for seed in range(chunk * 10, chunk * 10 + 10):
+        rep = ep.check_program(ep.gen_program(seed), f"seed {seed} (replay: python event_program.py {seed})")
+        if rep is not None:
+            failures.append(rep)
+    assert not failures, "\n\n".join(f[:4000] for f in failures[:2])
+
+
+def _e(h, feature, event, geometry, interpolate=None, **kw):
+    e = ep.entry(random.Random(0), h, feature, event, interpolate)
+    for k in ("cuboid", "point"):
+        e.pop(k, None)
+    e["shape"] = {"cuboid": "cuboid", "point": "point", "boundingBox": "bounding_box"}.get(next(iter(geometry)), "polygon")
+    e.update(geometry)
+    e.update(kw)
+    return e
+
+
+def _cub(x):
+    return {"cuboid": {"position": [x, 0, 0], "orientation": [0, 0, x], "size": [1, 1, 1]}}
+
+
+def _pt(x, z=1.0):
+    return {"point": {"0": {"x": x, "y": 0.5, "z": z}}}
+
+
+def _labels(frames: dict, scene=None) -> dict:
+    d = ep._read("labels")
+    d["scene"] = {"isContinuous": True} if scene is None else scene
+    d["data_units"][d["data_hash"]]["labels"] = {
+        str(f): {"objects": objs, "classifications": []} for f, objs in frames.items()
+    }
+    hashes = sorted({e["objectHash"] for objs in frames.values() for e in objs})
+    d["object_answers"] = {h: {"objectHash": h, "classifications": []} for h in hashes}
+    return d
+
+
+def _load(lib_name: str, labels: dict):
+    return ep.build_row(program.load_lib(lib_name), labels)[0]
+
+
+BOX = {"boundingBox": {"x": 0.1, "y": 0.1, "w": 0.1, "h": 0.1}}
+POLYGON = {"polygon": {"0": {"x": 0.1, "y": 0.1}, "1": {"x": 0.2, "y": 0.1}, "2": {"x": 0.1, "y": 0.3}}}
+
+BAD_LABELS = {
+    "unterminated": ({0: [_e("o1", C, "upsert", _cub(1))]}, ["o1", "frame `0`"]),
+    "linear_on_a_box": (
+        {0: [_e("o1", ep.BOX, "upsert", BOX, "linear")], 9: [_e("o1", ep.BOX, "delete", BOX)]},
+        ["interpolate", "bounding_box"],
+    ),
+    "unknown_mode": (
+        {0: [_e("o1", C, "upsert", _cub(1), "cubic")], 9: [_e("o1", C, "delete", _cub(0))]},
+        ["interpolate", "cubic"],
+    ),
+    "polygon_events": (
+        {0: [_e("o1", "ODkxMzAx", "upsert", POLYGON)], 9: [_e("o1", "ODkxMzAx", "delete", POLYGON)]},
+        ["labels[\"0\"].objects[0]", "POLYGON"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_LABELS))
+def test_bad_event_labels(case: str) -> None:
+    """Inconsistent events fail with the reference's class; labelrow's message names the place."""
+    frames, places = BAD_LABELS[case]
+    labels = _labels(frames)
+    errors = {}
+    for lib_name in ("encord", "labelrow"):
+        with pytest.raises(Exception) as info:
+            _load(lib_name, labels)
+        errors[lib_name] = info.value
+    ref = program.err(program.load_lib("encord"), errors["encord"])
+    ours = program.err(program.load_lib("labelrow"), errors["labelrow"])
+    assert program.error_compatible(ref, ours), (ref, ours)
+    for place in places:
+        assert place in str(errors["labelrow"]), (place, str(errors["labelrow"]))
+
+
+def test_event_tags_on_a_frame_based_scene_are_refused() -> None:
+    frames = {0: [_e("o1", C, "upsert", _cub(1))], 9: [_e("o1", C, "delete", _cub(0))]}
+    for lib_name in ("encord", "labelrow"):
+        lib = program.load_lib(lib_name)
+        with pytest.raises(lib.LabelRowError, match="event"):
+            _load(lib_name, _labels(frames, scene={"isContinuous": False, "x": 1}))
+
+
+def test_unknown_event_kind_is_refused() -> None:
+    """The reference reads any other `event` value as an upsert and writes it back as one; labelrow refuses it,
+    naming the place (docs/compatibility.md)."""
+    frames = {0: [_e("o1", C, "appear", _cub(1))], 9: [_e("o1", C, "delete", _cub(0))]}
+    ref = _load("encord", _labels(frames))
+    assert [e.kind for e in ref.get_object_instances()[0].get_events()] == ["upsert", "delete"]
+    with pytest.raises(ValueError, match=r'labels\["0"\]\.objects\[0\]\.event'):
+        _load("labelrow", _labels(frames))
+
+
+def test_offsets_beyond_64_bits_are_refused() -> None:
+    """Offsets are nanoseconds: 64 bits hold 292 years. The reference takes larger ints; labelrow refuses them
+    clearly (docs/compatibility.md)."""
+    frames = {0: [_e("o1", C, "upsert", _cub(1))], 10**30: [_e("o1", C, "delete", _cub(0))]}
+    ref = _load("encord", _labels(frames))
+    assert ref.get_object_instances()[0].get_ranges()[0].end == 10**30 - 1
+    with pytest.raises(ValueError, match="1000000000000000000000000000000"):
+        _load("labelrow", _labels(frames))
+    ours = _load("labelrow", _labels({0: [_e("o1", C, "upsert", _cub(1))], 9: [_e("o1", C, "delete", _cub(0))]}))
+    with pytest.raises(program.load_lib("labelrow").LabelRowError, match="64-bit"):
+        ours.get_object_instances()[0].upsert_event(program.load_lib("labelrow").CuboidCoordinates((0, 0, 0), (0, 0, 0), (1, 1, 1)), 2**64)
+
+
+def test_interpolation_is_bit_exact_at_large_offsets() -> None:
+    """Between keyframes 2^60 ns apart the fraction needs one correctly rounded division (as Python's int / int);
+    the derived cuboid and point agree with the reference to the last bit."""
+    a, b = 3, 2**60 + 7
+    frames = {
+        a: [_e("c", C, "upsert", _cub(0.3), "linear"), _e("p", P, "upsert", _pt(0.1), "linear")],
+        b: [_e("c", C, "upsert", _cub(2.9)), _e("p", P, "upsert", _pt(0.9, 2.5))],
+        b + 1: [_e("c", C, "delete", _cub(0)), _e("p", P, "delete", _pt(0))],
+    }
+    rows = {name: _load(name, _labels(frames)) for name in ("encord", "labelrow")}
+    rng = random.Random(5)
+    offsets = [a + 1, b - 1, (a + b) // 3, *(rng.randrange(a + 1, b) for _ in range(40))]
+    for f in offsets:
+        got = {}
+        for name, row in rows.items():
+            objs = {o.object_hash: o for o in row.get_object_instances()}
+            got[name] = [
+                (ep.coords_data(objs[h].get_annotation(f).coordinates), objs[h].get_annotation(f).confidence)
+                for h in ("c", "p")
+            ]
+        assert got["labelrow"] == got["encord"], f
+        assert json.dumps(got["labelrow"]) == json.dumps(got["encord"])
+
+
+def test_json_path_matches_the_dict_path() -> None:
+    """`from_json` / `to_json` share the parser and exporter: the same events, and bytes equal to the dict."""
+    labels = ep.gen_labels(random.Random(11))
+    ref = _load("encord", labels).to_encord_dict()
+    ours = _load("labelrow", labels)
+    assert json.loads(ours.to_json()) == ref
+    again = _load("labelrow", ep._read("labels"))
+    again.from_json(json.dumps(labels).encode())
+    assert again.is_event_based
+    assert json.dumps(json.loads(again.to_json())) == json.dumps(ref)
+
+
+def test_our_dicts_are_accepted_by_the_reference() -> None:
+    checked = 0
+    for seed in range(15):
+        prog = ep.gen_program(seed)
+        ours = ep.run_program(program.load_lib("labelrow"), prog)["dict"]
+        if program.is_error(ours):
+            continue
+        # Loading puts objects in order of first appearance, so both libraries' reloads are compared.
+        again = json.dumps(_load("encord", ours).to_encord_dict())
+        assert again == json.dumps(_load("labelrow", ours).to_encord_dict())
+        checked += 1
+    assert checked >= 5
+
+
+def test_event_api_is_refused_on_frame_based_rows() -> None:
+    """`get_events` and friends need an event-based row, and a detached object is refused too."""
+    labels = _labels({0: [_e("o1", C, "upsert", _cub(1))], 9: [_e("o1", C, "delete", _cub(0))]})
+    for lib_name in ("encord", "labelrow"):
+        lib = program.load_lib(lib_name)
+        row, structure = ep.build_row(lib, labels)
+        obj = lib.ObjectInstance(structure.get_child_by_hash(C))
+        with pytest.raises(lib.LabelRowError, match="attached"):
+            obj.get_events()
+        plain = copy.deepcopy(labels)
+        plain["scene"] = {}
+        for frame in plain["data_units"][plain["data_hash"]]["labels"].values():
+            for e in frame["objects"]:
+                e.pop("event")
+        row.from_labels_dict(plain)
+        assert not row.is_event_based
+        with pytest.raises(lib.LabelRowError, match="only available on an event-based"):
+            row.get_object_instances()[0].get_events()
+
+
+def test_classifications_must_be_range_only() -> None:
+    labels = _labels({0: [_e("o1", C, "upsert", _cub(1))], 9: [_e("o1", C, "delete", _cub(0))]})
+    for lib_name in ("encord", "labelrow"):
+        lib = program.load_lib(lib_name)
+        row, structure = ep.build_row(lib, labels)
+        instance = lib.ClassificationInstance(structure.get_child_by_hash("NzIxNTU1"))
+        instance.set_for_frames(frames=0)
+        with pytest.raises(lib.LabelRowError, match="range_only"):
+            row.add_classification_instance(instance)
