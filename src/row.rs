@@ -101,6 +101,9 @@ pub struct Header {
     pub label_status: String,
     /// A scene row's enriched `scene` metadata (a non-empty dict), written back as read.
     pub scene: Option<Value>,
+    /// An event-based row whose label dict declared no spaces (`"spaces": {}`): a self-contained MCAP scene,
+    /// whose point clouds and time-series channels are taken on trust (`crate::spaces::mcap`).
+    pub mcap_trust: bool,
 }
 
 impl Header {

@@ -348,6 +348,7 @@ fn unit_labels<S: LabelSink>(row: &RowStore, frame: Frame, unit: &DataUnit, s: &
     }
     if row.header.data_type == DataType::Scene && unit.hash == row.header.data_hash {
         scene::write_scene_image_labels(row, s)?;
+        scene::write_mcap_point_clouds(row, s);
     }
     s.end_map();
     Ok(())

@@ -23,6 +23,7 @@ use crate::tree::{ListRef, MapRef, Path, Tree, Val};
 mod answers;
 mod events;
 pub(crate) mod geometry;
+mod mcap;
 mod ranges;
 mod recent;
 mod scene;
@@ -245,12 +246,14 @@ pub(crate) fn parse_tree_deferred(
         } else {
             None
         },
+        mcap_trust: false,
     };
     let mut media = ctx.media.clone();
     media.data_type = data_type;
     let mut row = RowStore::new(ctx.onto.clone(), media, header);
     row.spaces = crate::spaces::Spaces::new(spaces_meta);
     let event_based = row.header.is_event_based();
+    row.header.mcap_trust = event_based && spaces.and_then(Val::as_map).is_some_and(|m| m.is_empty());
     let mut builder = Builder {
         event_based,
         row: &mut row,
@@ -274,6 +277,13 @@ pub(crate) fn parse_tree_deferred(
         field("classification_answers"),
         field("data_units"),
     )?;
+    if builder.row.header.mcap_trust {
+        builder.mcap_spaces(
+            field("data_units"),
+            field("object_answers"),
+            field("classification_answers"),
+        )?;
+    }
     builder.object_answers(field("object_answers"))?;
     builder.object_actions(field("object_actions"))?;
     builder.classification_answers(field("classification_answers"))?;

@@ -124,7 +124,17 @@ impl Builder<'_, '_, '_> {
         let Some(labels) = info.get("labels").filter(|l| !l.is_null()) else {
             return Ok(());
         };
-        let lpath = path.field("labels");
+        self.point_cloud_blob(id, labels, &path.field("labels"), object_answers)
+    }
+
+    /// The objects of a point cloud's `labels` blob (at `lpath`).
+    pub(super) fn point_cloud_blob(
+        &mut self,
+        id: &str,
+        labels: Val<'_>,
+        lpath: &Path<'_>,
+        object_answers: Val<'_>,
+    ) -> Result<()> {
         let Some(objects) = as_map(labels, &lpath)?.get("objects").filter(|o| !o.is_null()) else {
             return Ok(());
         };

@@ -143,3 +143,55 @@ pub fn event_delete(py: Python<'_>, row: &PyRow, cell: &PyObjectCell, frame: Fra
 pub fn event_remove(py: Python<'_>, row: &PyRow, cell: &PyObjectCell, frame: Frame) -> PyResult<()> {
     event_edits::remove(&mut row.inner.lock(), &cell.cell, frame).py_err(py)
 }
+
+/// Whether the row is a self-contained (MCAP) scene whose spaces are taken on trust.
+#[pyfunction]
+pub fn mcap_trust(row: &PyRow) -> bool {
+    row.inner.lock().header.mcap_trust
+}
+
+/// The spaces an MCAP scene took on trust, in order: `(id, metadata)` with the metadata as a space's entry of
+/// the row metadata would give it.
+#[pyfunction]
+pub fn mcap_spaces(py: Python<'_>, row: &PyRow) -> PyResult<Vec<(String, Py<PyAny>)>> {
+    let r = row.inner.lock();
+    r.spaces
+        .synthetic()
+        .map(|s| {
+            Ok((
+                s.def.id.clone(),
+                super::convert::to_py(py, &mcap_info(&s.def))?.unbind(),
+            ))
+        })
+        .collect()
+}
+
+fn mcap_info(def: &crate::spaces::SpaceDef) -> serde_json::Value {
+    let mut m = serde_json::Map::new();
+    m.insert("space_type".into(), def.kind.as_str().into());
+    for (k, v) in &def.before_labels {
+        m.insert((*k).into(), v.clone());
+    }
+    serde_json::Value::Object(m)
+}
+
+/// Takes a space of an MCAP scene on trust from a caller's id (`get_space`): a `stream@timestamp_ns` point
+/// cloud or a time-series channel. Returns its metadata, or None where the id cannot name one.
+#[pyfunction]
+pub fn mcap_add_space(py: Python<'_>, row: &PyRow, id: &str, space_type: &str) -> PyResult<Option<Py<PyAny>>> {
+    let def = match space_type {
+        "point_cloud" => crate::spaces::SpaceDef::mcap_point_cloud(id),
+        "time_series" => crate::spaces::SpaceDef::mcap_time_series(id),
+        _ => None,
+    };
+    let Some(def) = def else {
+        return Ok(None);
+    };
+    let info = mcap_info(&def);
+    let mut r = row.inner.lock();
+    if !r.header.mcap_trust {
+        return Ok(None);
+    }
+    r.spaces.add_synthetic(def);
+    Ok(Some(super::convert::to_py(py, &info)?.unbind()))
+}
