@@ -21,6 +21,7 @@ if not FIXTURES_DIR.exists():
     pytestmark = pytest.mark.skip(reason=f"fixture directory {FIXTURES_DIR} does not exist")
 
 N_SEEDS = int(os.environ.get("LABELROW_EVENT_SEEDS", "60"))
+LIBS = ["encord", "labelrow"]
 C, P = ep.CUBOID, ep.POINT
 
 
@@ -216,3 +217,110 @@ def test_classifications_must_be_range_only() -> None:
         instance.set_for_frames(frames=0)
         with pytest.raises(lib.LabelRowError, match="range_only"):
             row.add_classification_instance(instance)
+
+
+def _mcap_structure_dict() -> dict:
+    """The fixture ontology with a time-range object (time-series channels hold only those)."""
+    onto = ep._read("ontology")
+    ts = {**onto["objects"][0], "featureNodeHash": "tsFeature", "shape": "time_range", "name": "ts", "id": "99"}
+    ts["attributes"] = []
+    onto["objects"].append(ts)
+    return onto
+
+
+def _mcap_labels() -> dict:
+    d = _labels({0: [_e("o1", C, "upsert", _cub(1))], 9: [_e("o1", C, "delete", _cub(0))]})
+    d["spaces"] = {}
+    unit = d["data_units"][d["data_hash"]]["labels"]
+    seg = {
+        "shape": "segmentation",
+        "objectHash": "s1",
+        "featureHash": "segmentationFeatureNodeHash",
+        "name": "x",
+        "color": "#000",
+        "value": "x",
+        "segmentation": "06",
+        "createdAt": ep._date_str(5),
+        "lastEditedAt": ep._date_str(7),
+        "manualAnnotation": True,
+    }
+    unit["lidar@1700000000000000000"] = {"objects": [seg], "classifications": []}
+    unit["lidar@5"] = {"objects": [], "classifications": []}
+    unit["not@a-timestamp"] = {"objects": [], "classifications": []}
+    d["object_answers"]["s1"] = {"objectHash": "s1", "classifications": []}
+    d["object_answers"]["t1"] = {
+        "objectHash": "t1",
+        "classifications": [],
+        "featureHash": "tsFeature",
+        "createdAt": ep._date_str(3),
+        "lastEditedAt": ep._date_str(4),
+        "spaces": {"chan/a": {"range": [[1, 5]], "type": "frame"}},
+    }
+    return d
+
+
+def _mcap_row(lib_name: str, labels: dict):
+    import importlib
+    import types
+
+    lib = program.load_lib(lib_name)
+    lrm = importlib.import_module(f"{lib.package}.orm.label_row").LabelRowMetadata
+    structure = lib.OntologyStructure.from_dict(_mcap_structure_dict())
+    row = lib.LabelRowV2(lrm.from_dict(ep._read("metadata")), None, types.SimpleNamespace(structure=structure))
+    row.from_labels_dict(copy.deepcopy(labels))
+    return lib, row, structure
+
+
+def _mcap_report(lib_name: str, labels: dict) -> dict:
+    lib, row, structure = _mcap_row(lib_name, labels)
+    out: dict = {"spaces": [(s.space_id, type(s).__name__) for s in row.get_spaces()]}
+    pcd = row.get_space(id="lidar@1700000000000000000", type_="point_cloud")
+    out["pcd"] = [o.object_hash for o in pcd.get_object_instances()]
+    out["channel"] = [o.object_hash for o in row.get_space(id="chan/a", type_="time_series").get_object_instances()]
+    # Ids taken on trust from the caller, and ids that cannot name such a space.
+    out["lookups"] = [
+        program._try(lib, lambda k=k, t=t: row.get_space(id=k, type_=t).space_id)
+        for k, t in [("cam@42", "point_cloud"), ("chan/b", "time_series"), ("bad", "point_cloud"), ("root", "time_series")]
+    ]
+    obj = lib.ObjectInstance(structure.get_child_by_hash("segmentationFeatureNodeHash"), object_hash="s2")
+    row.get_space(id="cam@42", type_="point_cloud").put_object_instance(
+        obj, [lib.Range(start=2, end=4)], created_at=ep._dt(9), last_edited_at=ep._dt(9)
+    )
+    out["dict"] = json.loads(json.dumps(row.to_encord_dict()))
+    out["order"] = list(out["dict"]["data_units"][out["dict"]["data_hash"]]["labels"])
+    return out
+
+
+def _sorted_point_clouds(d: dict) -> dict:
+    """The dict with the point clouds of its data unit sorted: the reference writes them in a set's order."""
+    d = copy.deepcopy(d)
+    unit = d["data_units"][d["data_hash"]]
+    frames = {k: v for k, v in unit["labels"].items() if "@" not in k}
+    unit["labels"] = {**frames, **dict(sorted((k, v) for k, v in unit["labels"].items() if "@" in k))}
+    return d
+
+
+def test_mcap_scenes_take_spaces_on_trust() -> None:
+    """An event-based dict with `"spaces": {}`: point clouds from `stream@timestamp_ns` unit keys and channels
+    from the answers' space ids, spaces created from a caller's id, and the export writing point clouds back to
+    the data unit without the synthetic spaces, as in the reference; the reference's dict reloads the same."""
+    ref, ours = _mcap_report("encord", _mcap_labels()), _mcap_report("labelrow", _mcap_labels())
+    assert ours.pop("order")[-2:] == ["lidar@1700000000000000000", "cam@42"]  # first appearance
+    assert sorted(ref.pop("order")[-2:]) == ["cam@42", "lidar@1700000000000000000"]
+    ref["dict"], ours["dict"] = _sorted_point_clouds(ref["dict"]), _sorted_point_clouds(ours["dict"])
+    assert program.compare_results(ref, ours) is None, program.compare_results(ref, ours)
+    assert "chan/a" not in ours["dict"]["spaces"]
+    reloaded = [json.dumps(_sorted_point_clouds(_mcap_row(n, ref["dict"])[1].to_encord_dict())) for n in LIBS]
+    assert reloaded[0] == reloaded[1]
+
+
+def test_spaces_are_not_taken_on_trust_unless_the_scene_is_continuous() -> None:
+    labels = _mcap_labels()
+    labels["scene"] = {}
+    labels["data_units"][labels["data_hash"]]["labels"] = {}
+    labels["object_answers"] = {}
+    for name in ("encord", "labelrow"):
+        lib, row, _ = _mcap_row(name, labels)
+        assert not row.is_event_based
+        with pytest.raises(lib.LabelRowError):
+            row.get_space(id="cam@42", type_="point_cloud")
