@@ -135,7 +135,7 @@ impl Builder<'_, '_, '_> {
         lpath: &Path<'_>,
         object_answers: Val<'_>,
     ) -> Result<()> {
-        let Some(objects) = as_map(labels, &lpath)?.get("objects").filter(|o| !o.is_null()) else {
+        let Some(objects) = as_map(labels, lpath)?.get("objects").filter(|o| !o.is_null()) else {
             return Ok(());
         };
         let opath = lpath.field("objects");

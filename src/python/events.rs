@@ -35,12 +35,6 @@ pub fn event_list(cell: &PyObjectCell) -> Vec<(Frame, &'static str, Option<Strin
         .collect()
 }
 
-/// The kind of the entry stored on `frame` (untagged entries are upserts), or None.
-#[pyfunction]
-pub fn event_kind_at(cell: &PyObjectCell, frame: Frame) -> Option<&'static str> {
-    cell.cell.lock().frames.get(&frame).map(|a| events::kind_of(a).as_str())
-}
-
 /// The closed ranges the object is present over (a `LabelRowError` when its events end on an upsert).
 #[pyfunction]
 pub fn event_ranges(py: Python<'_>, cell: &PyObjectCell) -> PyResult<Vec<(Frame, Frame)>> {
@@ -106,6 +100,7 @@ pub fn event_interpolated<'py>(
 /// `ObjectInstance.upsert_event` on an object of this row; returns the object's row order.
 #[pyfunction]
 #[pyo3(signature = (row, cell, frame, geometry, meta, interpolation, overwrite))]
+#[allow(clippy::too_many_arguments)] // the arguments of `ObjectInstance.upsert_event`, unpacked
 pub fn event_upsert(
     py: Python<'_>,
     row: &PyRow,

@@ -142,7 +142,7 @@ def gen_program(seed: int) -> dict:
 
     ops: list[dict] = []
     # New objects first get a few keyframes and (mostly) a closing delete, so most rows can be written out.
-    for i, fh in enumerate(new):
+    for i in range(len(new)):
         for f in sorted(rng.sample(OFFSETS[:-1], rng.randint(1, 3))):
             ops.append(upsert(f"n{i}", f))
         if rng.random() < 0.85:
@@ -240,7 +240,9 @@ def run_program(lib: types.SimpleNamespace, prog: dict) -> dict:
     result["events"] = {
         h: base._try(lib, lambda o=o: [event_data(e) for e in o.get_events()]) for h, o in objects.items()
     }
-    result["ranges"] = {h: base._try(lib, lambda o=o: [[r.start, r.end] for r in o.get_ranges()]) for h, o in objects.items()}
+    result["ranges"] = {
+        h: base._try(lib, lambda o=o: [[r.start, r.end] for r in o.get_ranges()]) for h, o in objects.items()
+    }
     result["dict"] = base._try(lib, row.to_encord_dict)
     return json.loads(json.dumps(result, default=repr))
 
@@ -266,9 +268,7 @@ def _run_op(lib, row, objects, features, op: dict) -> Any:
     if name == "upsert":
         coords = _coords(lib, features[op["obj"]], op["coords"])
         kw = _meta_kwargs(op["meta"])
-        return obj.upsert_event(
-            coords, op["frame"], overwrite=op["overwrite"], interpolation=op["interpolation"], **kw
-        )
+        return obj.upsert_event(coords, op["frame"], overwrite=op["overwrite"], interpolation=op["interpolation"], **kw)
     if name == "delete":
         return obj.delete_event(op["frame"])
     if name == "remove":

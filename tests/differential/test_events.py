@@ -41,7 +41,9 @@ def _e(h, feature, event, geometry, interpolate=None, **kw):
     e = ep.entry(random.Random(0), h, feature, event, interpolate)
     for k in ("cuboid", "point"):
         e.pop(k, None)
-    e["shape"] = {"cuboid": "cuboid", "point": "point", "boundingBox": "bounding_box"}.get(next(iter(geometry)), "polygon")
+    e["shape"] = {"cuboid": "cuboid", "point": "point", "boundingBox": "bounding_box"}.get(
+        next(iter(geometry)), "polygon"
+    )
     e.update(geometry)
     e.update(kw)
     return e
@@ -85,7 +87,7 @@ BAD_LABELS = {
     ),
     "polygon_events": (
         {0: [_e("o1", "ODkxMzAx", "upsert", POLYGON)], 9: [_e("o1", "ODkxMzAx", "delete", POLYGON)]},
-        ["labels[\"0\"].objects[0]", "POLYGON"],
+        ['labels["0"].objects[0]', "POLYGON"],
     ),
 }
 
@@ -135,7 +137,9 @@ def test_offsets_beyond_64_bits_are_refused() -> None:
         _load("labelrow", _labels(frames))
     ours = _load("labelrow", _labels({0: [_e("o1", C, "upsert", _cub(1))], 9: [_e("o1", C, "delete", _cub(0))]}))
     with pytest.raises(program.load_lib("labelrow").LabelRowError, match="64-bit"):
-        ours.get_object_instances()[0].upsert_event(program.load_lib("labelrow").CuboidCoordinates((0, 0, 0), (0, 0, 0), (1, 1, 1)), 2**64)
+        ours.get_object_instances()[0].upsert_event(
+            program.load_lib("labelrow").CuboidCoordinates((0, 0, 0), (0, 0, 0), (1, 1, 1)), 2**64
+        )
 
 
 def test_interpolation_is_bit_exact_at_large_offsets() -> None:
@@ -280,7 +284,12 @@ def _mcap_report(lib_name: str, labels: dict) -> dict:
     # Ids taken on trust from the caller, and ids that cannot name such a space.
     out["lookups"] = [
         program._try(lib, lambda k=k, t=t: row.get_space(id=k, type_=t).space_id)
-        for k, t in [("cam@42", "point_cloud"), ("chan/b", "time_series"), ("bad", "point_cloud"), ("root", "time_series")]
+        for k, t in [
+            ("cam@42", "point_cloud"),
+            ("chan/b", "time_series"),
+            ("bad", "point_cloud"),
+            ("root", "time_series"),
+        ]
     ]
     obj = lib.ObjectInstance(structure.get_child_by_hash("segmentationFeatureNodeHash"), object_hash="s2")
     row.get_space(id="cam@42", type_="point_cloud").put_object_instance(

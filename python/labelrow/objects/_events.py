@@ -60,6 +60,7 @@ def check_event_based(instance: ObjectInstance, method: str) -> None:
 
 def _metadata(instance: ObjectInstance, frame: int, tag: str | None, interpolate: str | None) -> _AnnotationMetadata:
     m = instance._cell.meta(frame)
+    assert m is not None  # the frame comes from the object's own event list
     return _AnnotationMetadata(
         created_at=utc_datetime(m[0]),
         created_by=m[1],
@@ -132,7 +133,9 @@ def upsert_event(
         raise LabelRowError(
             f"Unsupported interpolation mode {interpolation!r}; supported modes are ['hold', 'linear']."
         )
-    order = _core.event_upsert(row._store, instance._cell, frame, geometry, _meta_args(**meta), interpolation, overwrite)
+    order = _core.event_upsert(
+        row._store, instance._cell, frame, geometry, _meta_args(**meta), interpolation, overwrite
+    )
     row._objects[order] = instance
     _forget_if_gone(instance)
 

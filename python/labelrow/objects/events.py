@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, ClassVar, Literal, Union
+from typing import Any, ClassVar, Literal
 
 from labelrow.objects.coordinates import EventCoordinates
 from labelrow.objects.interpolation import InterpolationMode
@@ -57,6 +57,6 @@ class LabelDeleteEvent(_LabelEventBase):
     kind: ClassVar[Literal["delete"]] = "delete"
 
 
-LabelEvent = Union[LabelUpsertEvent, LabelDeleteEvent]
+LabelEvent = LabelUpsertEvent | LabelDeleteEvent
 
 __all__ = ["EventKind", "LabelDeleteEvent", "LabelEvent", "LabelUpsertEvent"]

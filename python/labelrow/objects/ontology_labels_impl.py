@@ -588,6 +588,7 @@ class LabelRowV2(RowSpacesMixin):
             _row_events.check_event_object(object_instance)
         else:
             object_instance.is_valid()
+            _row_events.check_no_events(object_instance)
         check_html_file_type(self, object_instance)
         if object_instance._parent is not None:
             raise LabelRowError(

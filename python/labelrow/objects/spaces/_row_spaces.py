@@ -21,6 +21,9 @@ class RowSpacesMixin:
     def _element(self, feature_hash: str) -> Any:
         raise NotImplementedError
 
+    def _require_labels(self) -> Any:
+        raise NotImplementedError
+
     def _init_spaces(self) -> None:
         self._layout_key_to_space_id: dict[str, str] = {}
         self._space_map: dict[str, Space] = {}
