@@ -476,3 +476,9 @@ pub fn check_row(row: &crate::row::RowStore) -> Result<()> {
     }
     Ok(())
 }
+
+/// Whether every dynamic answer of an event-based object sits inside the ranges it is present over.
+pub fn answers_within(o: &crate::instance::ObjectData) -> Result<bool> {
+    let present = crate::ranges::RangeSet::from_ranges(ranges(&o.frames)?);
+    Ok(o.dynamic_answers.all_within(&present))
+}

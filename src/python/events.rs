@@ -41,6 +41,12 @@ pub fn event_ranges(py: Python<'_>, cell: &PyObjectCell) -> PyResult<Vec<(Frame,
     events::ranges(&cell.cell.lock().frames).py_err(py)
 }
 
+/// Whether every dynamic answer sits inside the ranges the object is present over.
+#[pyfunction]
+pub fn event_answers_within(py: Python<'_>, cell: &PyObjectCell) -> PyResult<bool> {
+    events::answers_within(&cell.cell.lock()).py_err(py)
+}
+
 /// Whether the object is present anywhere in `ranges`.
 #[pyfunction]
 pub fn event_intersects(py: Python<'_>, cell: &PyObjectCell, ranges: Vec<(Frame, Frame)>) -> PyResult<bool> {

@@ -160,8 +160,11 @@ def gen_program(seed: int) -> dict:
             ops.append({"op": "read", "obj": obj, "frame": offset()})
         elif k < 0.84:
             ops.append({"op": "present", "range": sorted([offset(), offset()])})
-        elif k < 0.9:
+        elif k < 0.87:
             ops.append({"op": "frame_view", "frame": offset()})
+        elif k < 0.92:
+            span = None if rng.random() < 0.5 else sorted([offset(), offset()])
+            ops.append({"op": "answer", "obj": obj, "text": rng.choice(["a", "b"]), "range": span})
         else:
             ops.append({"op": rng.choice(["set_for_frames", "annotations", "annotation_frames", "remove_frames"])})
             ops[-1]["obj"] = obj
@@ -287,6 +290,13 @@ def _run_op(lib, row, objects, features, op: dict) -> Any:
             str(a.created_at),
             a.manual_annotation,
         ]
+    if name == "answer":
+        attrs = [a for a in obj.ontology_item.attributes if a.dynamic and type(a).__name__ == "TextAttribute"]
+        if not attrs:
+            return "no dynamic text attribute"
+        span = None if op["range"] is None else lib.Range(start=op["range"][0], end=op["range"][1])
+        obj.set_answer(op["text"], attribute=attrs[0], frames=span)
+        return [[a.answer, [[r.start, r.end] for r in a.ranges]] for a in obj.get_answer(attrs[0])]
     if name == "set_for_frames":
         return obj.set_for_frames(_coords(lib, features[op["obj"]], 0.5), frames=0)
     if name == "annotations":

@@ -58,6 +58,11 @@ def check_event_object(instance: ObjectInstance) -> None:
             "reinterpreted as events, ending on an upsert with no closing `delete`. Add an empty object, then write "
             "its keyframes with `ObjectInstance.upsert_event` and end it with `delete_event`."
         )
+    if not _core.event_answers_within(instance._cell):
+        raise LabelRowError(
+            "There are some dynamic answers on frames that have no coordinates. Please ensure that all the dynamic "
+            "answers are only on frames where coordinates have been set previously."
+        )
 
 
 def check_no_events(instance: ObjectInstance) -> None:

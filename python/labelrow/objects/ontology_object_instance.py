@@ -427,7 +427,10 @@ class ObjectInstance:
         self.are_dynamic_answers_valid()
 
     def are_dynamic_answers_valid(self) -> None:
-        if not self._cell.dynamic_answers_valid():
+        valid = (
+            _core.event_answers_within(self._cell) if self._is_event_based() else self._cell.dynamic_answers_valid()
+        )
+        if not valid:
             raise LabelRowError(
                 "There are some dynamic answers on frames that have no coordinates. Please ensure that all the "
                 "dynamic answers are only on frames where coordinates have been set previously."
@@ -477,12 +480,17 @@ class ObjectInstance:
             self._cell.set_static(attribute.feature_node_hash, encode_answer(attribute, answer), manual_annotation)
             return
         encoded = encode_answer(attribute, answer)
+        stepwise = frames is None
+        if runs is None and self._is_event_based():
+            # Wherever the object is present: the stretches its upserts hold over, in one call.
+            runs = [(r.start, r.end) for r in _events.get_ranges(self)]
+            stepwise = False
         # No frames: every frame of the object, one at a time (the reference's order of effects depends on it).
         pairs = [(f, f) for f in self._cell.frames()] if runs is None else runs
         for start, end in pairs:
             self.check_within_range(start)
             self.check_within_range(end)
-        self._cell.set_dynamic(attribute.feature_node_hash, encoded, pairs, frames is None)
+        self._cell.set_dynamic(attribute.feature_node_hash, encoded, pairs, stepwise)
 
     def get_answer(
         self,
