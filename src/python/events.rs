@@ -62,20 +62,19 @@ pub fn event_resolve(cell: &PyObjectCell, frame: Frame) -> Option<Frame> {
     events::resolve_at(&cell.cell.lock().frames, frame)
 }
 
-/// Whether any stored entry carries an `event` tag.
+/// What in the object's entries only an event-based row can hold, in one pass: `"event"` (an `event` tag),
+/// `"interpolate"` (a mode other than `hold`), or None.
 #[pyfunction]
-pub fn event_tagged(cell: &PyObjectCell) -> bool {
-    cell.cell.lock().frames.values().any(|a| a.event.is_some())
-}
-
-/// Whether any stored entry interpolates (a mode other than `hold`).
-#[pyfunction]
-pub fn event_interpolating(cell: &PyObjectCell) -> bool {
-    cell.cell
-        .lock()
-        .frames
-        .values()
-        .any(|a| a.interpolate.as_deref().is_some_and(|m| m != "hold"))
+pub fn event_marks(cell: &PyObjectCell) -> Option<&'static str> {
+    let o = cell.cell.lock();
+    let mut interpolates = false;
+    for a in o.frames.values() {
+        if a.event.and_then(EventKind::tag).is_some() {
+            return Some("event");
+        }
+        interpolates |= a.interpolate.as_deref().is_some_and(|m| m != "hold");
+    }
+    interpolates.then_some("interpolate")
 }
 
 /// The coordinates the upsert at `keyframe` shows at `frame` on its way to the next upsert, or None where it

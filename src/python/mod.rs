@@ -36,8 +36,8 @@ mod _core {
     use super::coords::register_coordinate_classes;
     #[pymodule_export]
     use super::events::{
-        event_answers_within, event_based, event_delete, event_interpolated, event_interpolating, event_intersects, event_list, event_ranges,
-        event_remove, event_resolve, event_tagged, event_upsert, mcap_add_space, mcap_spaces, mcap_trust,
+        event_answers_within, event_based, event_delete, event_interpolated, event_intersects, event_list, event_marks,
+        event_ranges, event_remove, event_resolve, event_upsert, mcap_add_space, mcap_spaces, mcap_trust,
     };
     #[pymodule_export]
     use super::objects::PyObjectCell;

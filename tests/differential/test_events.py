@@ -333,3 +333,63 @@ def test_spaces_are_not_taken_on_trust_unless_the_scene_is_continuous() -> None:
         assert not row.is_event_based
         with pytest.raises(lib.LabelRowError):
             row.get_space(id="cam@42", type_="point_cloud")
+
+
+def _extra_api_report(lib_name: str) -> list:
+    lib = program.load_lib(lib_name)
+    closed = {0: [_e("o1", C, "upsert", _cub(1))], 9: [_e("o1", C, "delete", _cub(0))]}
+    row, structure = ep.build_row(lib, _labels(closed))
+    out = []
+    cls = lib.ClassificationInstance(structure.get_child_by_hash("NzIxNTU1"), range_only=True, classification_hash="c1")
+    stamps = {"created_at": ep._dt(1), "last_edited_at": ep._dt(2)}
+    out.append(program._try(lib, lambda: cls.set_for_frames(frames=lib.Range(start=0, end=10**15), **stamps)))
+    out.append(program._try(lib, lambda: row.add_classification_instance(cls)))
+    f = 10**14
+    out.append(
+        program._try(lib, lambda: [c.classification_hash for c in row.get_classification_instances(filter_frames=f)])
+    )
+    out.append(
+        program._try(lib, lambda: [c.classification_hash for c in row.get_frame_view(f).get_classification_instances()])
+    )
+    # A copy of a terminated object goes onto another event-based row; a box with per-frame coordinates does not.
+    copy_ = row.get_object_instances()[0].copy()
+    other, _ = ep.build_row(lib, _labels({0: [_e("o9", C, "upsert", _cub(2))], 9: [_e("o9", C, "delete", _cub(0))]}))
+    out.append(program._try(lib, lambda: other.add_object_instance(copy_)))
+    out.append(program._try(lib, lambda: [e.kind for e in copy_.get_events()]))
+    box = lib.ObjectInstance(structure.get_child_by_hash(ep.BOX))
+    box.set_for_frames(lib.BoundingBoxCoordinates(height=0.1, width=0.1, top_left_x=0.1, top_left_y=0.1), frames=3)
+    out.append(program._try(lib, lambda: other.add_object_instance(box)))
+    poly = lib.ObjectInstance(structure.get_child_by_hash("ODkxMzAx"))
+    out.append(program._try(lib, lambda: other.add_object_instance(poly)))
+    out.append(program._try(lib, lambda: row.get_frame_views()))
+    out.append(program._try(lib, lambda: row.get_frame_view(5).add_object_instance(copy_, None)))
+    d = program._try(lib, row.to_encord_dict)
+    out.append(d if program.is_error(d) else d["classification_answers"])
+    d = program._try(lib, other.to_encord_dict)
+    out.append(d if program.is_error(d) else d["data_units"][d["data_hash"]]["labels"]["9"]["objects"][1]["event"])
+    return json.loads(json.dumps(out, default=repr))
+
+
+def test_event_rows_through_the_row_api() -> None:
+    """Range-only classifications at nanosecond offsets, copies of terminated objects onto another event-based
+    row, the objects such a row refuses, and the row's frame-grid refusals agree with the reference."""
+    ref, ours = _extra_api_report("encord"), _extra_api_report("labelrow")
+    assert program.compare_results({"ops": ref}, {"ops": ours}) is None, program.compare_results(
+        {"ops": ref}, {"ops": ours}
+    )
+
+
+def test_an_object_with_events_is_refused_by_a_frame_based_row() -> None:
+    """The reference takes a copy of an event-based object onto a frame-based row and refuses the row when it is
+    written out; labelrow refuses the object when it is added (docs/compatibility.md)."""
+    closed = {0: [_e("o1", C, "upsert", _cub(1), "linear")], 5: [_e("o1", C, "upsert", _cub(2))]}
+    closed[9] = [_e("o1", C, "delete", _cub(0))]
+    plain = _labels({}, scene={})
+    for lib_name in LIBS:
+        lib = program.load_lib(lib_name)
+        copy_ = _load(lib_name, _labels(closed)).get_object_instances()[0].copy()
+        row = _load(lib_name, plain)
+        assert not row.is_event_based
+        with pytest.raises(lib.LabelRowError, match="event"):
+            row.add_object_instance(copy_)
+            row.to_encord_dict()

@@ -69,12 +69,13 @@ def check_no_events(instance: ObjectInstance) -> None:
     """A frame-based row takes no object carrying events (a `copy()` of an object of an event-based row): its
     `event` tags and interpolation have no meaning there. The reference refuses such a row when it is written
     out; labelrow refuses the object when it is added (docs/compatibility.md)."""
-    if _core.event_tagged(instance._cell):
+    marks = _core.event_marks(instance._cell)
+    if marks == "event":
         raise LabelRowError(
             f"Object `{instance.object_hash}` carries `event` tags, but this label row is not event-based. `event` "
             "marks a sparse upsert/delete on a continuous timeline and only has a meaning on a continuous scene."
         )
-    if _core.event_interpolating(instance._cell):
+    if marks == "interpolate":
         raise LabelRowError(
             f"Object `{instance.object_hash}` carries `interpolate`, but it is not an event-based object. "
             "Interpolation is only defined between keyframes of a continuous scene."

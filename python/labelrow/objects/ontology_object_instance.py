@@ -427,9 +427,7 @@ class ObjectInstance:
         self.are_dynamic_answers_valid()
 
     def are_dynamic_answers_valid(self) -> None:
-        valid = (
-            _core.event_answers_within(self._cell) if self._is_event_based() else self._cell.dynamic_answers_valid()
-        )
+        valid = _core.event_answers_within(self._cell) if self._is_event_based() else self._cell.dynamic_answers_valid()
         if not valid:
             raise LabelRowError(
                 "There are some dynamic answers on frames that have no coordinates. Please ensure that all the "
