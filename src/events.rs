@@ -55,9 +55,6 @@ pub const EVENT_SHAPES: [&str; 7] = [
 /// The shapes `linear` interpolation is defined for.
 pub const LINEAR_SHAPES: [&str; 2] = ["cuboid", "point"];
 
-/// The confidence of an interpolated (derived) view, as the editor reports it.
-pub const INTERPOLATED_CONFIDENCE: f64 = 0.99;
-
 /// The refusal of a shape an event-based row cannot hold.
 pub fn check_event_shape(shape: &str) -> Result<()> {
     if EVENT_SHAPES.contains(&shape) {

@@ -393,3 +393,31 @@ def test_an_object_with_events_is_refused_by_a_frame_based_row() -> None:
         with pytest.raises(lib.LabelRowError, match="event"):
             row.add_object_instance(copy_)
             row.to_encord_dict()
+
+
+def test_resolved_views_are_read_only_annotations() -> None:
+    """`get_annotation(offset)` is an `ObjectInstance.Annotation` subclass whose every setter is refused, and a
+    window past 64-bit offsets still finds the objects present in it."""
+    frames = {0: [_e("o1", C, "upsert", _cub(1), "linear")], 10: [_e("o1", C, "upsert", _cub(2))]}
+    frames[19] = [_e("o1", C, "delete", _cub(0))]
+    for lib_name in LIBS:
+        lib = program.load_lib(lib_name)
+        row = _load(lib_name, _labels(frames))
+        obj = row.get_object_instances()[0]
+        view = obj.get_annotation(5)
+        assert isinstance(view, lib.ObjectInstance.Annotation)
+        assert (view.keyframe, view.is_virtual, view.is_interpolated, view.confidence) == (0, True, True, 0.99)
+        for name, value in [("confidence", 0.3), ("created_by", "x@example.com"), ("coordinates", None)]:
+            with pytest.raises(lib.LabelRowError, match="read-only"):
+                setattr(view, name, value)
+        window = lib.Range(start=15, end=10**30)
+        assert [o.object_hash for o in row.get_object_instances(filter_frames=window)] == ["o1"]
+
+
+def test_mcap_json_path_matches_the_dict_path() -> None:
+    ours = _mcap_row("labelrow", _mcap_labels())[1]
+    from_json = _mcap_row("labelrow", _labels({}))[1]
+    from_json.from_json(json.dumps(_mcap_labels()))
+    assert [s.space_id for s in from_json.get_spaces()] == [s.space_id for s in ours.get_spaces()]
+    assert from_json.to_json() == ours.to_json()
+    assert json.loads(ours.to_json()) == ours.to_encord_dict()

@@ -4,21 +4,14 @@ and the read-only view of an object at an offset. The event lists and their comp
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from labelrow import _core
 from labelrow._util import to_epoch, utc_datetime
 from labelrow.exceptions import LabelRowError
-from labelrow.objects.coordinates import (
-    Coordinates,
-    CuboidCoordinates,
-    PointCoordinate,
-    PointCoordinate3D,
-)
+from labelrow.objects.coordinates import Coordinates
 from labelrow.objects.events import LabelDeleteEvent, LabelEvent, LabelUpsertEvent, _AnnotationMetadata
 from labelrow.objects.frames import Range, Ranges
-from labelrow.objects.interpolation import INTERPOLATED_CONFIDENCE
 
 if TYPE_CHECKING:
     from labelrow.objects.ontology_object_instance import ObjectInstance
@@ -165,7 +158,9 @@ def _forget_if_gone(instance: ObjectInstance) -> None:
             del row._objects[o]
 
 
-def resolved_annotation(instance: ObjectInstance, frame: int) -> ResolvedAnnotation:
+def resolved_annotation(instance: ObjectInstance, frame: int) -> ObjectInstance.Annotation:
+    from labelrow.objects._resolved import ResolvedAnnotation
+
     frame = frame_arg(frame)
     keyframe = _core.event_resolve(instance._cell, frame)
     if keyframe is None:
@@ -174,125 +169,3 @@ def resolved_annotation(instance: ObjectInstance, frame: int) -> ResolvedAnnotat
             "Use `get_ranges()` to see where the object is present."
         )
     return ResolvedAnnotation(instance, frame, keyframe=keyframe)
-
-
-_READ_ONLY = (
-    "This is a read-only resolved view on an event-based label row. "
-    "Use `ObjectInstance.upsert_event(...)` to write a keyframe instead."
-)
-
-
-class ResolvedAnnotation:
-    """A read-only view of an object at an offset of an event-based row, read from the upsert holding over it
-    (`keyframe`); where that keyframe interpolates towards a later upsert, the coordinates are derived."""
-
-    __slots__ = ("_frame", "_keyframe", "_object_instance")
-
-    def __init__(self, object_instance: ObjectInstance, frame: int, *, keyframe: int) -> None:
-        self._object_instance = object_instance
-        self._frame = frame
-        self._keyframe = keyframe
-
-    @property
-    def frame(self) -> int:
-        return self._frame
-
-    @property
-    def object_instance(self) -> ObjectInstance:
-        return self._object_instance
-
-    @property
-    def object_hash(self) -> str:
-        return self._object_instance.object_hash
-
-    @property
-    def keyframe(self) -> int:
-        """The frame of the stored upsert this view reads from."""
-        return self._keyframe
-
-    @property
-    def is_virtual(self) -> bool:
-        """True when no upsert is stored on exactly this frame."""
-        return self._frame != self._keyframe
-
-    def _meta(self) -> tuple:
-        meta = self._object_instance._cell.meta(self._keyframe)
-        if meta is None:
-            raise LabelRowError("The keyframe this resolved view reads from no longer exists.")
-        return meta
-
-    @property
-    def interpolation(self) -> str:
-        """The interpolation mode of the keyframe."""
-        self._meta()
-        for frame, _kind, mode, _tag in _core.event_list(self._object_instance._cell):
-            if frame == self._keyframe:
-                return mode or "hold"
-        return "hold"
-
-    def _interpolated(self) -> Coordinates | None:
-        self._meta()
-        got = _core.event_interpolated(self._object_instance._cell, self._keyframe, self._frame)
-        if got is None:
-            return None
-        kind, values = got
-        if kind == "point":
-            return PointCoordinate(x=values[0], y=values[1])
-        if kind == "point3d":
-            return PointCoordinate3D(x=values[0], y=values[1], z=values[2])
-        return CuboidCoordinates(position=values[0], orientation=values[1], size=values[2])
-
-    @property
-    def is_interpolated(self) -> bool:
-        """True when the coordinates are derived rather than stored."""
-        return self._interpolated() is not None
-
-    @property
-    def coordinates(self) -> Coordinates:
-        derived = self._interpolated()
-        if derived is not None:
-            return derived
-        return stored_coordinates(self._object_instance, self._keyframe)
-
-    @coordinates.setter
-    def coordinates(self, coordinates: Coordinates) -> None:
-        raise LabelRowError(_READ_ONLY)
-
-    @property
-    def created_at(self) -> datetime:
-        return utc_datetime(self._meta()[0])
-
-    @property
-    def created_by(self) -> str | None:
-        return self._meta()[1]
-
-    @property
-    def last_edited_at(self) -> datetime:
-        return utc_datetime(self._meta()[2])
-
-    @property
-    def last_edited_by(self) -> str | None:
-        return self._meta()[3]
-
-    @property
-    def confidence(self) -> float:
-        if self.is_interpolated:
-            return INTERPOLATED_CONFIDENCE
-        return self._meta()[4]
-
-    @property
-    def manual_annotation(self) -> bool:
-        return self._meta()[5]
-
-    @property
-    def is_deleted(self) -> bool | None:
-        return self._meta()[6]
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in ResolvedAnnotation.__slots__:
-            object.__setattr__(self, name, value)
-            return
-        raise LabelRowError(_READ_ONLY)
-
-    def __repr__(self) -> str:
-        return f"ResolvedAnnotation(object_hash={self.object_hash}, frame={self._frame}, keyframe={self._keyframe})"

@@ -10,6 +10,8 @@ from labelrow.exceptions import LabelRowError
 from labelrow.objects.classification_instance import range_filter_pairs
 from labelrow.objects.coordinates import EVENT_SHAPES
 
+_I64_MIN, _I64_MAX = -(2**63), 2**63 - 1
+
 if TYPE_CHECKING:
     from labelrow.objects.ontology_labels_impl import LabelRowV2
     from labelrow.objects.ontology_object_instance import ObjectInstance
@@ -27,7 +29,8 @@ def objects_present(row: LabelRowV2, feature: str | None, filter_frames: Any) ->
     """The objects present anywhere in `filter_frames` (offsets, never expanded into a frame list: a range of a
     nanosecond timeline may hold billions of them)."""
     store = row._store
-    pairs = range_filter_pairs(filter_frames)
+    # Offsets are 64-bit in the core; a window reaching past that holds the same objects as one ending there.
+    pairs = [(max(s, _I64_MIN), min(e, _I64_MAX)) for s, e in range_filter_pairs(filter_frames)]
     out = []
     for order in store.filter_objects(feature, None):
         inst = row._object_instance(order)

@@ -170,7 +170,8 @@ class ObjectInstance:
         """Erases the event stored on `frame`, as if it had never been written."""
         _events.remove_event(self, frame)
 
-    ResolvedAnnotation = _events.ResolvedAnnotation
+    # `ResolvedAnnotation`, a subclass of `Annotation`, is attached at the end of the module.
+    ResolvedAnnotation: type[Any]
 
     def __repr__(self) -> str:
         return (
@@ -359,7 +360,7 @@ class ObjectInstance:
                 raise LabelRowError("Cannot get an annotation by image hash for an object not on a label row.")
             frame = self._parent._frame_of_image_hash(frame)
         if self._is_event_based():
-            return _events.resolved_annotation(self, frame)  # type: ignore[return-value]
+            return _events.resolved_annotation(self, frame)
         return ObjectInstance.Annotation(self, frame)
 
     def get_annotations(self) -> list[Annotation]:
@@ -639,3 +640,9 @@ def _check_coordinates_type(instance: ObjectInstance, coordinates: Coordinates) 
 def _geometry_or_error(instance: ObjectInstance, coordinates: Coordinates) -> dict[str, Any]:
     _check_coordinates_type(instance, coordinates)
     return frame_geometry(coordinates)
+
+
+# The resolved view subclasses `ObjectInstance.Annotation`, so it can only be built once the class exists.
+from labelrow.objects._resolved import ResolvedAnnotation as _ResolvedAnnotation  # noqa: E402
+
+ObjectInstance.ResolvedAnnotation = _ResolvedAnnotation
