@@ -92,6 +92,7 @@ fn store_event(
     let order = order_of(row, cell)?;
     let added = {
         let mut o = cell.lock();
+        o.had_events = true;
         let added = !o.frames.contains_key(&frame);
         let a = o.frames.entry(frame).or_insert_with(|| FrameAnnotation {
             geometry: geometry.clone(),

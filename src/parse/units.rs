@@ -259,6 +259,7 @@ impl Builder<'_, '_, '_> {
         };
         let (data, frames) = &mut self.pending[at];
         data.check_shape(&geometry).map_err(|err| err.at(&path.to_string()))?;
+        data.had_events |= event.is_some();
         frames.push((
             frame,
             FrameAnnotation {

@@ -63,10 +63,13 @@ pub fn event_resolve(cell: &PyObjectCell, frame: Frame) -> Option<Frame> {
 }
 
 /// What in the object's entries only an event-based row can hold, in one pass: `"event"` (an `event` tag),
-/// `"interpolate"` (a mode other than `hold`), or None.
+/// `"interpolate"` (a mode other than `hold`), or None. Only objects that ever held events are scanned.
 #[pyfunction]
 pub fn event_marks(cell: &PyObjectCell) -> Option<&'static str> {
     let o = cell.cell.lock();
+    if !o.had_events {
+        return None;
+    }
     let mut interpolates = false;
     for a in o.frames.values() {
         if a.event.and_then(EventKind::tag).is_some() {
