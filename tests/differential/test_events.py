@@ -421,3 +421,18 @@ def test_mcap_json_path_matches_the_dict_path() -> None:
     assert [s.space_id for s in from_json.get_spaces()] == [s.space_id for s in ours.get_spaces()]
     assert from_json.to_json() == ours.to_json()
     assert json.loads(ours.to_json()) == ours.to_encord_dict()
+
+
+def test_labelrow_frame_grid_additions_are_refused_on_event_rows() -> None:
+    """labelrow's own bulk and numpy APIs assume a frame grid: refused on an event-based row, as the reference
+    refuses `set_for_frames` there."""
+    import numpy as np
+
+    closed = {0: [_e("o1", C, "upsert", _cub(1))], 9: [_e("o1", C, "delete", _cub(0))]}
+    row = _load("labelrow", _labels(closed))
+    lib = program.load_lib("labelrow")
+    with pytest.raises(lib.LabelRowError, match="event-based"):
+        row.get_annotation_columns()
+    with pytest.raises(lib.LabelRowError, match="event-based"):
+        row.get_object_instances()[0].set_for_frames_bulk(np.arange(2), np.zeros((2, 9)))
+    assert [e.frame for e in row.get_object_instances()[0].get_events()] == [0, 9]

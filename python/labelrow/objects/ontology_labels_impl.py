@@ -572,6 +572,11 @@ class LabelRowV2(RowSpacesMixin):
         buffers built in Rust, handed to numpy without a copy.
         """
         store = self._require_labels()
+        _row_events.check_not_event_based(
+            self,
+            "get_annotation_columns",
+            "The stored entries are keyframes and `delete` markers at nanosecond offsets, not annotations on frames.",
+        )
         feature = None if filter_ontology_object is None else filter_ontology_object.feature_node_hash
         pairs = None
         if filter_frames is not None:

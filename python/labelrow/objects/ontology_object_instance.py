@@ -311,6 +311,11 @@ class ObjectInstance:
         """
         import numpy as np
 
+        _events.check_not_event_based(
+            self,
+            "set_for_frames_bulk",
+            "Labels are sparse events rather than per-frame entries; a keyframe is written with `upsert_event`.",
+        )
         kind = str(getattr(self._ontology_object.shape, "value", self._ontology_object.shape))
         if isinstance(coordinates, (list, tuple)):
             if self.is_range_only():
@@ -359,7 +364,8 @@ class ObjectInstance:
             if self._parent is None:
                 raise LabelRowError("Cannot get an annotation by image hash for an object not on a label row.")
             frame = self._parent._frame_of_image_hash(frame)
-        if self._is_event_based():
+        parent = self._parent
+        if parent is not None and parent._event_based and not self._range_only:  # `_is_event_based`, inlined
             return _events.resolved_annotation(self, frame)
         return ObjectInstance.Annotation(self, frame)
 
