@@ -521,8 +521,15 @@ impl Builder<'_, '_, '_> {
             if ranges.is_empty() && !global && !dt.is_range_based() {
                 continue;
             }
-            let mut data =
-                ClassificationData::new(hash.to_owned(), self.ctx.onto.clone(), feature, false, self.ctx.now);
+            // On an event-based row classifications are ranges of nanosecond offsets, never frame entries.
+            let range_only = self.event_based;
+            let mut data = ClassificationData::new(
+                hash.to_owned(),
+                self.ctx.onto.clone(),
+                feature,
+                range_only,
+                self.ctx.now,
+            );
             data.ranges = ranges;
             data.meta = AnnotationMeta {
                 created_at: self.date_or_now(entry.get("createdAt"), &|| format!("{path}.createdAt"))?,

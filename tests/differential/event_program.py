@@ -101,6 +101,30 @@ def gen_labels(rng: random.Random) -> dict:
     unit["labels"] = {str(f): {"objects": objs, "classifications": []} for f, objs in sorted(frames.items())}
     hashes = sorted({e["objectHash"] for objs in frames.values() for e in objs})
     d["object_answers"] = {h: {"objectHash": h, "classifications": []} for h in hashes}
+    if rng.random() < 0.5:
+        # A radio classification over ranges of offsets (range-only on an event-based row).
+        starts = sorted(rng.sample(OFFSETS[:-1], 2))
+        d["classification_answers"] = {
+            "c0": {
+                "classificationHash": "c0",
+                "featureHash": "NzIxNTU1",
+                "classifications": [
+                    {
+                        "name": "r",
+                        "value": "r",
+                        "featureHash": "MjI5MTA5",
+                        "answers": [{"featureHash": "MTcwMjM5", "name": "o", "value": "o"}],
+                        "manualAnnotation": True,
+                    }
+                ],
+                "range": [[s, s + rng.choice([0, 3, 10**6])] for s in starts],
+                "createdAt": _date_str(rng.randint(0, 10**6)),
+                "lastEditedAt": _date_str(rng.randint(0, 10**6)),
+                "confidence": 1.0,
+                "manualAnnotation": True,
+                "spaces": {},
+            }
+        }
     return d
 
 
@@ -240,6 +264,13 @@ def run_program(lib: types.SimpleNamespace, prog: dict) -> dict:
     outcomes = [base._try(lib, lambda op=op: _run_op(lib, row, objects, features, op)) for op in prog["ops"]]
     result: dict = {"added": added, "ops": outcomes, "event_based": row.is_event_based}
     result["objects"] = base._try(lib, lambda: [o.object_hash for o in row.get_object_instances()])
+    result["classifications"] = base._try(
+        lib,
+        lambda: [
+            [c.classification_hash, c.is_range_only(), [[r.start, r.end] for r in c.range_list]]
+            for c in row.get_classification_instances()
+        ],
+    )
     result["events"] = {
         h: base._try(lib, lambda o=o: [event_data(e) for e in o.get_events()]) for h, o in objects.items()
     }
@@ -264,7 +295,9 @@ def _run_op(lib, row, objects, features, op: dict) -> Any:
     name = op["op"]
     if name == "present":
         s, e = op["range"]
-        return [o.object_hash for o in row.get_object_instances(filter_frames=lib.Range(start=s, end=e))]
+        window = lib.Range(start=s, end=e)
+        objs = [o.object_hash for o in row.get_object_instances(filter_frames=window)]
+        return [objs, [c.classification_hash for c in row.get_classification_instances(filter_frames=window)]]
     if name == "frame_view":
         return [o.object_hash for o in row.get_frame_view(op["frame"]).get_object_instances()]
     obj = objects[op["obj"]]
