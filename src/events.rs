@@ -171,11 +171,6 @@ pub fn ranges(events: &Events) -> Result<Vec<(Frame, Frame)>> {
     Ok(out)
 }
 
-/// Whether the object is present anywhere in `[start, end]`.
-pub fn intersects(events: &Events, start: Frame, end: Frame) -> Result<bool> {
-    Ok(ranges(events)?.iter().any(|&(s, e)| s <= end && start <= e))
-}
-
 /// Frames of deletes that terminate nothing: the first event, or one right after another delete.
 pub fn dangling_deletes(events: &Events) -> Vec<Frame> {
     let mut out = Vec::new();
