@@ -161,6 +161,11 @@ impl ObjectData {
 
     /// Checks that `geometry` fits the ontology shape of this object.
     pub fn check_shape(&self, geometry: &Geometry) -> Result<()> {
+        self.check_shape_named(geometry, &self.hash)
+    }
+
+    /// `check_shape`, naming the object `hash` (the parser keeps an object's hash apart until it joins the row).
+    pub fn check_shape_named(&self, geometry: &Geometry, hash: &str) -> Result<()> {
         let shape = &self.feature_node().shape;
         if geometry.shape() != shape {
             return Err(LabelError::label_row(format!(
@@ -168,7 +173,7 @@ impl ObjectData {
                  (object `{}`).",
                 shape_class(shape),
                 geometry.class_name(),
-                self.hash
+                hash
             )));
         }
         Ok(())

@@ -133,6 +133,11 @@ pub struct DataUnit {
     pub metadata: Option<Value>,
 }
 
+/// Maps keyed by object, classification or feature hash. foldhash with a per-process random seed: several
+/// times cheaper than SipHash on these short keys, and the keys from a label dict still cannot be chosen to
+/// collide.
+pub(crate) type ByHash<V> = HashMap<String, V, foldhash::fast::RandomState>;
+
 /// The whole label row.
 #[derive(Debug, Clone)]
 pub struct RowStore {
@@ -142,12 +147,12 @@ pub struct RowStore {
     /// Units by frame index, in order of first appearance.
     pub units: IndexMap<Frame, DataUnit>,
     objects: BTreeMap<u64, ObjectCell>,
-    object_by_hash: HashMap<String, u64>,
+    object_by_hash: ByHash<u64>,
     frame_index: BTreeMap<Frame, Vec<u64>>,
     classifications: BTreeMap<u64, ClassificationCell>,
-    classification_by_hash: HashMap<String, u64>,
+    classification_by_hash: ByHash<u64>,
     /// Per ontology classification: the frames claimed by its instances (the overlap rule's registry).
-    claimed: HashMap<String, RangeSet>,
+    claimed: ByHash<RangeSet>,
     next_order: u64,
     /// Spaces of data-group rows (declared by the row metadata), each holding its own placements.
     pub spaces: crate::spaces::Spaces,
@@ -175,11 +180,11 @@ impl RowStore {
             header,
             units: IndexMap::new(),
             objects: BTreeMap::new(),
-            object_by_hash: HashMap::new(),
+            object_by_hash: ByHash::default(),
             frame_index: BTreeMap::new(),
             classifications: BTreeMap::new(),
-            classification_by_hash: HashMap::new(),
-            claimed: HashMap::new(),
+            classification_by_hash: ByHash::default(),
+            claimed: ByHash::default(),
             next_order: 0,
             spaces: crate::spaces::Spaces::default(),
             medical: crate::medical::MedicalMeta::default(),

@@ -97,3 +97,68 @@ def test_fixture_rows_decode_to_the_dict(stem: str) -> None:
     row = LabelRowV2(meta, None, structure)
     row.from_labels_dict(json.loads((FIXTURES / f"{stem}.labels.json").read_text()))
     assert check_row(row, stem)
+
+
+def _structure() -> tuple[Any, Any, Any]:
+    from labelrow.objects.common import Shape
+
+    structure = OntologyStructure()
+    return structure, structure.add_object("Box", Shape.BOUNDING_BOX), structure.add_object("Mask", Shape.BITMASK)
+
+
+def _video_row(structure: Any, width: int, height: int) -> Any:
+    from labelrow.orm.storage import CustomerProvidedVideoMetadata
+
+    media = CustomerProvidedVideoMetadata(
+        fps=1.0, duration=10.0, width=width, height=height, file_size=1, mime_type="video/mp4"
+    )
+    return LabelRowV2.from_media_metadata(structure, media)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_to_encord_dict_leaves_the_collector_as_it_found_it(enabled: bool) -> None:
+    """The export pauses the cyclic GC while it builds; afterwards the collector is on exactly when it was
+    before, also when the export fails, and the dict it built is complete and collectable."""
+    import gc
+    import weakref
+
+    import numpy as np
+
+    from labelrow.objects import ObjectInstance
+    from labelrow.objects.bitmask import BitmaskCoordinates
+    from labelrow.objects.coordinates import BoundingBoxCoordinates
+
+    structure, box, mask = _structure()
+    row = _video_row(structure, 9, 6)
+    inst = ObjectInstance(box)
+    inst.set_for_frames(BoundingBoxCoordinates(height=0.1, width=0.2, top_left_x=0.3, top_left_y=0.4), frames=[0, 1])
+    row.add_object_instance(inst)
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        d = row.to_encord_dict()
+        assert gc.isenabled() is enabled
+        assert orjson.loads(row.to_json()) == d
+        # A cycle made from the exported dict is still found by the collector.
+        holder = type("Holder", (), {})()
+        holder.d = d
+        d["cycle"] = holder
+        ref = weakref.ref(holder)
+        del holder, d
+        gc.collect()
+        assert ref() is None
+
+        # A bitmask of the wrong size fails the export (as in the reference); the collector's state survives it.
+        bad = _video_row(structure, 9, 6)
+        m = ObjectInstance(mask)
+        m.set_for_frames(BitmaskCoordinates(np.zeros((6, 9), dtype=bool)), frames=0)
+        bad.add_object_instance(m)
+        labels = bad.to_encord_dict()
+        for unit in labels["data_units"].values():
+            unit["width"], unit["height"] = 4, 4
+        bad.from_labels_dict(labels)
+        with pytest.raises(ValueError, match="mask"):
+            bad.to_encord_dict()
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()

@@ -15,6 +15,8 @@ def rle_decode(rle: str, height: int, width: int) -> npt.NDArray[np.bool_]:
     """Decodes an RLE string into a `height` x `width` boolean mask; ValueError for malformed strings."""
 
 def register_coordinate_classes(classes: dict[type, str]) -> None: ...
+def set_pipelined_loads(enabled: bool) -> bool:
+    """Two-thread dict loads (walk and parse side by side) on or off; returns the previous setting."""
 
 class CompiledOntology:
     def __init__(self, structure: dict[str, Any]) -> None: ...

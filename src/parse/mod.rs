@@ -4,7 +4,6 @@
 //! The input is a [`Tree`] (from JSON text or Python objects); paths for messages are only written out when
 //! an error is made.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use parking_lot::Mutex;
@@ -261,8 +260,7 @@ pub(crate) fn parse_tree_deferred(
         strings: StringPool::default(),
         recent_strings: recent::Recent::new(),
         recent_dates: recent::Recent::new(),
-        pending: Vec::new(),
-        pending_by_hash: HashMap::new(),
+        pending: PendingObjects::default(),
         fragments: FragmentParser::default(),
         deferred,
     };
@@ -291,6 +289,11 @@ pub(crate) fn parse_tree_deferred(
     Ok(row)
 }
 
+/// Objects met in `data_units` by hash, in order of first appearance, with their frames as read. The key is the
+/// object's hash (moved into the object when it joins the row), so no second copy is made.
+type PendingObjects =
+    indexmap::IndexMap<String, (ObjectData, Vec<(Frame, FrameAnnotation)>), foldhash::fast::RandomState>;
+
 struct Builder<'r, 'c, 'd> {
     /// Whether the row is a continuous scene, whose frame objects are events.
     event_based: bool,
@@ -303,8 +306,7 @@ struct Builder<'r, 'c, 'd> {
     /// Objects met in `data_units`, in order of first appearance, with their frames as read. They join the row
     /// together once every unit is read: building each object's frame map in one go is much cheaper than an
     /// insertion (and a frame-index update) per annotation.
-    pending: Vec<(ObjectData, Vec<(Frame, FrameAnnotation)>)>,
-    pending_by_hash: HashMap<Box<str>, usize>,
+    pending: PendingObjects,
     /// Reads the frames that JSON input keeps as text (`tree::Node::Raw`).
     fragments: FragmentParser,
     /// Builds the frames that a walk over Python objects left in place (`tree::Node::Deferred`).

@@ -181,7 +181,7 @@ impl Builder<'_, '_, '_> {
         let hash = str_field(fields.object_hash, "objectHash", path)?;
         // Only an object's first entry says which ontology object it is; later entries' featureHash is not read
         // (as in the reference).
-        let known = self.pending_by_hash.get(hash).copied();
+        let known = self.pending.get_index_of(hash);
         let feature = match known {
             Some(_) => None,
             None => {
@@ -250,15 +250,17 @@ impl Builder<'_, '_, '_> {
                 at
             }
             None => {
-                let data = ObjectData::new(hash.to_owned(), self.ctx.onto.clone(), feature.unwrap_or_default());
-                data.check_shape(&geometry).map_err(|err| err.at(&path.to_string()))?;
-                self.pending.push((data, Vec::new()));
-                self.pending_by_hash.insert(hash.into(), self.pending.len() - 1);
-                self.pending.len() - 1
+                // The hash joins the object in `add_pending_objects`.
+                let data = ObjectData::new(String::new(), self.ctx.onto.clone(), feature.unwrap_or_default());
+                // Most objects of image groups and short tracks have one or a few frames.
+                self.pending
+                    .insert_full(hash.to_owned(), (data, Vec::with_capacity(1)))
+                    .0
             }
         };
         let (data, frames) = &mut self.pending[at];
-        data.check_shape(&geometry).map_err(|err| err.at(&path.to_string()))?;
+        data.check_shape_named(&geometry, hash)
+            .map_err(|err| err.at(&path.to_string()))?;
         data.had_events |= event.is_some();
         frames.push((
             frame,
@@ -275,11 +277,16 @@ impl Builder<'_, '_, '_> {
     /// Adds the objects read from `data_units` to the row, in order of first appearance. A frame given twice
     /// keeps its last annotation, as repeated insertions would.
     pub(super) fn add_pending_objects(&mut self) {
-        self.pending_by_hash.clear();
         let objects = std::mem::take(&mut self.pending)
             .into_iter()
-            .map(|(mut data, frames)| {
-                data.frames = frames.into_iter().collect::<BTreeMap<_, _>>();
+            .map(|(hash, (mut data, mut frames))| {
+                data.hash = hash;
+                data.frames = if frames.len() == 1 {
+                    let (frame, annotation) = frames.swap_remove(0);
+                    BTreeMap::from([(frame, annotation)])
+                } else {
+                    frames.into_iter().collect::<BTreeMap<_, _>>()
+                };
                 data
             })
             .collect();

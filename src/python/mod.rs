@@ -16,6 +16,7 @@ mod events;
 mod medical;
 mod objects;
 mod ontology;
+mod pipeline;
 mod point_cloud;
 mod row;
 mod space_ranges;
@@ -43,6 +44,8 @@ mod _core {
     use super::objects::PyObjectCell;
     #[pymodule_export]
     use super::ontology::PyOntology;
+    #[pymodule_export]
+    use super::pipeline::set_pipelined_loads;
     #[pymodule_export]
     use super::point_cloud::{
         point_cloud_meta, point_cloud_put, point_cloud_ranges, point_cloud_remove_object, point_cloud_remove_ranges,

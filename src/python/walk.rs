@@ -206,6 +206,15 @@ impl Deferred for Frames<'_> {
     fn recycle(&mut self, tree: Tree<'static>) {
         self.spare.recycle(tree);
     }
+
+    fn count(&self) -> u32 {
+        // The walk refuses to leave more than `u32::MAX` values (see `Walk::defer`).
+        u32::try_from(self.objects.len()).unwrap_or(u32::MAX)
+    }
+
+    fn forget_error(&mut self) {
+        self.error = None;
+    }
 }
 
 /// The UTF-8 text of a `str` (an exception for strings that have none, such as lone surrogates).

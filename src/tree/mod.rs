@@ -114,11 +114,16 @@ pub(crate) enum DeferredKind {
 }
 
 /// The source of a tree's [`Node::Deferred`] values.
+#[cfg_attr(not(feature = "python"), allow(dead_code))] // `count`, `forget_error`: the pipelined dict load's
 pub(crate) trait Deferred {
     /// The tree of value `index`.
     fn build(&mut self, index: u32) -> Result<Tree<'static>, crate::error::LabelError>;
     /// Hands back a tree from [`Deferred::build`] so that the next one reuses its buffers.
     fn recycle(&mut self, tree: Tree<'static>);
+    /// How many values the source holds (indices `0..count()`, in the order a parse meets them).
+    fn count(&self) -> u32;
+    /// Forgets the failure of a [`Deferred::build`] whose tree the parse never asked for (built ahead of it).
+    fn forget_error(&mut self) {}
 }
 
 #[derive(Debug, Clone, Copy)]

@@ -20,7 +20,7 @@ from labelrow.objects.frame_view import FrameLevelImageGroupData
 from labelrow.objects.frame_view import FrameView as _FrameView
 from labelrow.objects.frame_view import FrameViewMetadata as _FrameViewMetadata
 from labelrow.objects.frame_view import LabelRowReadOnlyDataImagesDataEntry as _ImagesDataEntry
-from labelrow.objects.frames import Frames, frames_class_to_frames_list, frames_to_ranges
+from labelrow.objects.frames import Frames, frames_class_to_runs
 from labelrow.objects.metadata import DataGroupMetadata, DICOMSeriesMetadata
 from labelrow.objects.ontology_object_instance import ObjectInstance
 from labelrow.objects.ontology_structure import OntologyStructure, as_structure
@@ -540,8 +540,7 @@ class LabelRowV2(RowSpacesMixin):
             if feature is not None:
                 orders = [o for o in orders if store.object_cell(o).feature_hash == feature]
         else:
-            frames = frames_class_to_frames_list(filter_frames)
-            orders = store.filter_objects(feature, [(r.start, r.end) for r in frames_to_ranges(frames)])
+            orders = store.filter_objects(feature, frames_class_to_runs(filter_frames))
         return [self._object_instance(o) for o in orders]
 
     def get_classification_instances(
@@ -580,7 +579,7 @@ class LabelRowV2(RowSpacesMixin):
         feature = None if filter_ontology_object is None else filter_ontology_object.feature_node_hash
         pairs = None
         if filter_frames is not None:
-            pairs = [(r.start, r.end) for r in frames_to_ranges(frames_class_to_frames_list(filter_frames))]
+            pairs = frames_class_to_runs(filter_frames)
         return store.columns(feature, pairs)
 
     # ---- edits ------------------------------------------------------------------------------------------------

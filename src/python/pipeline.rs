@@ -1,0 +1,173 @@
+//! A dict load on two threads: the calling thread walks the frames of the Python label dict (which needs the
+//! GIL) while a second thread parses the frames already walked into the row (which does not). Walking and
+//! parsing cost about the same, so on a machine with two free cores the load takes about half the time.
+//!
+//! The parse meets the frames in the order the walk left them, so the walk can run ahead of it: it builds every
+//! frame's tree in index order and sends it over a bounded channel; the parser asks for frame `i` and takes
+//! trees off the channel until it has it (skipping values it never reads, such as an image's frame-level
+//! `classifications`). Only rows whose parse reads each frame once, in order, go this way: rows with spaces and
+//! scenes read unit labels again later and stay on the one-thread path, as does any load this path cannot
+//! finish exactly as that one would (see [`Pipelined`]).
+
+use std::cell::Cell;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{channel, sync_channel, Receiver, Sender};
+
+use pyo3::prelude::*;
+
+use crate::error::LabelError;
+use crate::parse::{parse_tree_deferred, ParseContext};
+use crate::row::{DataType, MediaInfo, RowStore};
+use crate::spaces::SpaceDef;
+use crate::tree::{Deferred, Tree, Val};
+
+/// Frames walked ahead of the parser at most: enough to ride out a slow frame, few enough that the trees in
+/// flight stay in cache.
+const DEPTH: usize = 64;
+
+/// Loads with fewer frames than this are not worth a thread.
+const MIN_FRAMES: u32 = 8;
+
+static ENABLED: AtomicBool = AtomicBool::new(true);
+
+/// Turns two-thread dict loads on or off for the process (on by default); returns the previous setting. Off
+/// suits a process that already keeps every core busy with loads of its own.
+#[pyfunction]
+pub fn set_pipelined_loads(enabled: bool) -> bool {
+    ENABLED.swap(enabled, Ordering::Relaxed)
+}
+
+/// A two-thread load's answer: the parse's result, and whether a date string needed the Python fallback (as in
+/// `parse_row`). Where the parse failed on a frame whose walk raised, the source still holds that exception: it
+/// is the answer. `None`: the parse asked for a frame the walk had passed or could not build, and only the
+/// one-thread path gives the exact answer.
+pub(super) type Pipelined = Option<(Result<RowStore, LabelError>, bool)>;
+
+/// Whether the parse of `root` reads each deferred frame at most once, in index order.
+fn reads_frames_in_order(root: Val<'_>, spaces: &[std::sync::Arc<SpaceDef>]) -> bool {
+    let data_type = root.get("data_type").and_then(Val::as_str).and_then(DataType::parse);
+    let plain = matches!(
+        data_type,
+        Some(
+            DataType::Video
+                | DataType::Image
+                | DataType::ImgGroup
+                | DataType::Pdf
+                | DataType::Dicom
+                | DataType::DicomStudy
+                | DataType::Nifti
+        )
+    );
+    let no_spaces = root
+        .get("spaces")
+        .is_none_or(|s| s.is_null() || s.as_map().is_some_and(|m| m.keys().next().is_none()));
+    plain && no_spaces && spaces.is_empty()
+}
+
+/// Whether this load should run on two threads.
+pub(super) fn worth_it(tree: &Tree<'_>, source: &dyn Deferred, spaces: &[std::sync::Arc<SpaceDef>]) -> bool {
+    ENABLED.load(Ordering::Relaxed)
+        && source.count() >= MIN_FRAMES
+        && std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2)
+        && reads_frames_in_order(tree.root(), spaces)
+}
+
+/// The parser's end of the channel.
+struct Incoming {
+    frames: Receiver<(u32, Result<Tree<'static>, LabelError>)>,
+    spent: Sender<Tree<'static>>,
+    /// The parse asked for something the walk cannot give in order (see [`Pipelined`]).
+    broken: Cell<bool>,
+    /// The parse was handed the failed walk of the frame it asked for.
+    took_walk_error: Cell<bool>,
+}
+
+impl Deferred for Incoming {
+    fn build(&mut self, index: u32) -> Result<Tree<'static>, LabelError> {
+        loop {
+            match self.frames.recv() {
+                Ok((i, built)) if i == index => {
+                    self.took_walk_error.set(built.is_err());
+                    return built;
+                }
+                Ok((i, Ok(tree))) if i < index => self.recycle(tree),
+                _ => {
+                    // A frame the parse skipped failed to walk (the one-thread path never walks it), the parse
+                    // went back to a frame it passed, or the walk stopped: no answer here is the exact one.
+                    self.broken.set(true);
+                    return Err(LabelError::value(format!("frame {index} is not available in order")));
+                }
+            }
+        }
+    }
+
+    fn recycle(&mut self, tree: Tree<'static>) {
+        // The walk may be done already; the buffers are then simply freed.
+        let _ = self.spent.send(tree);
+    }
+
+    fn count(&self) -> u32 {
+        0
+    }
+}
+
+/// Parses `tree` on a second thread while this one walks the frames of `source` (see the module notes). The
+/// date strings the core cannot read are only noted, as in `parse_row`'s first attempt.
+pub(super) fn parse_pipelined(
+    tree: &Tree<'_>,
+    source: &mut dyn Deferred,
+    onto: &std::sync::Arc<crate::ontology::Ontology>,
+    media: &MediaInfo,
+    spaces: &[std::sync::Arc<SpaceDef>],
+    now: i64,
+) -> Pipelined {
+    let count = source.count();
+    let (to_parser, frames) = sync_channel(DEPTH);
+    let (spent, from_parser) = channel();
+    let (outcome, took_walk_error) = std::thread::scope(|scope| {
+        let parser = scope.spawn(move || {
+            let mut incoming = Incoming {
+                frames,
+                spent,
+                broken: Cell::new(false),
+                took_walk_error: Cell::new(false),
+            };
+            let unparsed = Cell::new(false);
+            let note = |_: &str| {
+                unparsed.set(true);
+                None
+            };
+            let ctx = ParseContext {
+                onto: onto.clone(),
+                media: media.clone(),
+                now,
+                date_fallback: &note,
+            };
+            let result = parse_tree_deferred(tree.root(), &ctx, spaces, Some(&mut incoming));
+            let outcome = (!incoming.broken.get()).then(|| (result, unparsed.get()));
+            (outcome, incoming.took_walk_error.get())
+        });
+        for i in 0..count {
+            while let Ok(spent) = from_parser.try_recv() {
+                source.recycle(spent);
+            }
+            let built = source.build(i);
+            let failed = built.is_err();
+            // A closed channel: the parse is over (done or failed) and wants no more frames.
+            if to_parser.send((i, built)).is_err() || failed {
+                break;
+            }
+        }
+        drop(to_parser);
+        match parser.join() {
+            Ok(out) => out,
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    });
+    if !took_walk_error {
+        // A frame walked ahead failed, but the parse never took it (it failed before, or skips that value): the
+        // one-thread path would not have walked it, so its exception is not the answer.
+        source.forget_error();
+    }
+    outcome
+}

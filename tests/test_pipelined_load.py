@@ -1,0 +1,185 @@
+"""`from_labels_dict` on two threads (the frames of the Python dict walked on the calling thread while a second
+thread parses the ones already walked) gives exactly what the one-thread load gives: the same row, and for bad
+input the same exception (class and message) with the row left as it was. Rows come from the benchmark
+generator (every shape and answer kind, video and image groups) and from the differential program generator;
+the bad inputs put a failure (a value the walk refuses, a geometry the parse refuses, or both) at chosen frames.
+"""
+
+from __future__ import annotations
+
+import copy
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from labelrow import _core
+from labelrow.exceptions import LabelRowError
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benches"))
+sys.path.insert(0, str(ROOT / "tests" / "differential"))
+try:
+    import generate as G
+    import run as R
+    from conftest import mask_now
+finally:
+    del sys.path[:2]
+
+LIB = R.Lib("labelrow")
+
+
+@contextmanager
+def pipelined(enabled: bool) -> Iterator[None]:
+    before = _core.set_pipelined_loads(enabled)
+    try:
+        yield
+    finally:
+        _core.set_pipelined_loads(before)
+
+
+def load(gen: Any, labels: dict, enabled: bool) -> tuple[Any, Any]:
+    """The row after loading `labels` (or the exception), with two-thread loads on or off."""
+    row = LIB.new_row(gen.ontology, gen.media)
+    with pipelined(enabled):
+        try:
+            row.from_labels_dict(labels)
+        except Exception as e:
+            return row, e
+    return row, None
+
+
+def state(row: Any) -> Any:
+    """What a row holds: its label dict, or the exception asking for it raises (a row never loaded)."""
+    try:
+        return mask_now(row.to_encord_dict())
+    except Exception as e:
+        return (type(e), e.args)
+
+
+def both(gen: Any, labels: dict) -> tuple[Any, Any]:
+    """Loads on one and on two threads; asserts they agree (the exception, or the row) and returns (row,
+    exception) of the two-thread load."""
+    one, err_one = load(gen, copy.deepcopy(labels), False)
+    two, err_two = load(gen, labels, True)
+    assert type(err_two) is type(err_one), (err_one, err_two)
+    assert err_two is None or err_two.args == err_one.args
+    assert state(two) == state(one)
+    return two, err_two
+
+
+PROFILES = [("video_5k_x20", 0.01), ("video_5k_x1000_short", 0.004), ("img_group_500", 0.05)]
+
+
+@pytest.mark.parametrize(("profile", "scale"), PROFILES)
+@pytest.mark.parametrize("seed", range(3))
+def test_generated_rows_load_the_same_on_two_threads(profile: str, scale: float, seed: int) -> None:
+    gen = G.generate(profile, scale=scale, seed=seed)
+    row, err = both(gen, gen.labels)
+    assert err is None
+    # Not a vacuous comparison: the row holds the generated objects.
+    assert len(row.get_object_instances()) == len(gen.labels["object_answers"])
+
+
+def _frames(labels: dict) -> list[tuple[dict, str]]:
+    """(labels dict of a unit, key) of every frame (video) or image's `objects` list (image group), in order."""
+    out = []
+    for unit in labels["data_units"].values():
+        if "objects" in unit["labels"]:
+            out.append((unit["labels"], "objects"))
+        else:
+            out.extend((unit["labels"], k) for k in unit["labels"])
+    return out
+
+
+def _objects(labels: dict, i: int) -> list[dict]:
+    holder, key = _frames(labels)[i]
+    v = holder[key]
+    return v if isinstance(v, list) else v["objects"]
+
+
+def walk_refuses(labels: dict, i: int) -> None:
+    """A value no label dict may hold (the walk raises TypeError for it)."""
+    _objects(labels, i)[0]["confidence"] = object()
+
+
+def parse_refuses(labels: dict, i: int) -> None:
+    """A geometry key of the wrong shape (the parse raises LabelRowError, naming the frame)."""
+    entry = _objects(labels, i)[0]
+    for key in ("boundingBox", "rotatableBoundingBox", "polygon", "polyline", "point", "skeleton", "bitmask"):
+        entry.pop(key, None)
+    entry["shape"] = "bounding_box"
+    entry["boundingBox"] = "not a box"
+
+
+BREAKS: list[tuple[str, Callable[[dict, int], None]]] = [("walk", walk_refuses), ("parse", parse_refuses)]
+
+
+@pytest.mark.parametrize(("profile", "scale"), PROFILES)
+@pytest.mark.parametrize(("what", "brk"), BREAKS)
+@pytest.mark.parametrize("where", ["first", "early", "middle", "last"])
+def test_a_bad_frame_fails_the_same_on_two_threads(
+    profile: str, scale: float, what: str, brk: Callable[[dict, int], None], where: str
+) -> None:
+    gen = G.generate(profile, scale=scale, seed=7)
+    labels = copy.deepcopy(gen.labels)
+    frames = [i for i in range(len(_frames(labels))) if _objects(labels, i)]
+    at = {"first": frames[0], "early": frames[2], "middle": frames[len(frames) // 2], "last": frames[-1]}[where]
+    brk(labels, at)
+    _, err = both(gen, labels)
+    assert isinstance(err, TypeError if what == "walk" else LabelRowError), err
+    assert "unsupported value" in str(err) if what == "walk" else "objects[0]" in str(err)
+
+
+@pytest.mark.parametrize(("profile", "scale"), PROFILES)
+@pytest.mark.parametrize("gap", [1, 3, 40])
+def test_the_first_failure_in_frame_order_is_the_answer(profile: str, scale: float, gap: int) -> None:
+    """A frame the parse refuses before a frame the walk refuses: the walk (on the calling thread) may reach the
+    later frame first, but the answer is the earlier frame's error, as on one thread; and the other way round."""
+    gen = G.generate(profile, scale=scale, seed=11)
+    frames = [i for i in range(len(_frames(gen.labels))) if _objects(gen.labels, i)]
+    for first, second in ((parse_refuses, walk_refuses), (walk_refuses, parse_refuses)):
+        labels = copy.deepcopy(gen.labels)
+        a = frames[1]
+        b = frames[min(len(frames) - 1, 1 + gap)]
+        second(labels, b)
+        first(labels, a)
+        _, err = both(gen, labels)
+        # The earlier frame's failure: on the walk a TypeError, on the parse a LabelRowError.
+        assert isinstance(err, LabelRowError if first is parse_refuses else TypeError), err
+
+
+def test_a_value_the_parse_skips_is_not_walked_on_either_path() -> None:
+    """An image's frame-level `classifications` list is never read: a value in it that the walk would refuse
+    does not fail the load on two threads either (the load falls back to the one-thread walk)."""
+    gen = G.generate("img_group_500", scale=0.05, seed=3)
+    labels = copy.deepcopy(gen.labels)
+    unit = list(labels["data_units"].values())[1]
+    unit["labels"]["classifications"] = [{"bad": object()}]
+    row, err = both(gen, labels)
+    assert err is None
+    assert row.get_object_instances()
+
+
+def test_failed_load_keeps_the_row_it_replaced() -> None:
+    gen = G.generate("video_5k_x20", scale=0.01, seed=5)
+    row = LIB.new_row(gen.ontology, gen.media)
+    row.from_labels_dict(copy.deepcopy(gen.labels))
+    before = row.to_encord_dict()
+    bad = copy.deepcopy(gen.labels)
+    walk_refuses(bad, len(_frames(bad)) // 2)
+    with pipelined(True), pytest.raises(TypeError):
+        row.from_labels_dict(bad)
+    assert row.to_encord_dict() == before
+
+
+def test_switch_reports_the_previous_setting() -> None:
+    before = _core.set_pipelined_loads(False)
+    try:
+        assert _core.set_pipelined_loads(True) is False
+        assert _core.set_pipelined_loads(True) is True
+    finally:
+        _core.set_pipelined_loads(before)
