@@ -101,6 +101,8 @@ pub struct FrameAnnotation {
     pub meta: AnnotationMeta,
     /// `interpolate` as read (only `"hold"` is accepted on non-scene rows).
     pub interpolate: Option<Shared>,
+    /// The `event` tag of an entry of an event-based row; `None` on every other row.
+    pub event: Option<crate::events::EventKind>,
 }
 
 /// One object instance: its frames, answers and identity.
@@ -116,6 +118,9 @@ pub struct ObjectData {
     /// Metadata of the object's placements on range spaces (audio, text, HTML, time series) and point clouds: one set for
     /// all of them, as the reference keeps it on the instance. `None` until the object is first placed on one.
     pub range_meta: Option<AnnotationMeta>,
+    /// Whether an entry was ever read or written as an event (only event-based rows do that): a frame-based row
+    /// then looks for event tags in the entries, which it need not do for any other object.
+    pub had_events: bool,
 }
 
 pub type ObjectCell = Arc<Mutex<ObjectData>>;
@@ -146,6 +151,7 @@ impl ObjectData {
             static_answers: StaticAnswers::default(),
             dynamic_answers: DynamicAnswers::default(),
             range_meta: None,
+            had_events: false,
         }
     }
 
@@ -255,6 +261,7 @@ impl ObjectData {
                         geometry,
                         meta,
                         interpolate: None,
+                        event: None,
                     };
                     (f, a)
                 })
@@ -272,6 +279,7 @@ impl ObjectData {
                     geometry,
                     meta: AnnotationMeta::new(now),
                     interpolate: None,
+                    event: None,
                 }),
             };
             meta_of(i, &mut entry.meta);

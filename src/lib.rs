@@ -7,6 +7,8 @@ pub mod answers;
 pub mod columns;
 pub mod dates;
 pub mod error;
+pub mod event_edits;
+pub mod events;
 pub mod export;
 pub mod geometry;
 pub mod instance;

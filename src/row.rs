@@ -101,6 +101,21 @@ pub struct Header {
     pub label_status: String,
     /// A scene row's enriched `scene` metadata (a non-empty dict), written back as read.
     pub scene: Option<Value>,
+    /// An event-based row whose label dict declared no spaces (`"spaces": {}`): a self-contained MCAP scene,
+    /// whose point clouds and time-series channels are taken on trust (`crate::spaces::mcap`).
+    pub mcap_trust: bool,
+}
+
+impl Header {
+    /// A continuous scene: its objects are sparse events on a nanosecond timeline (`crate::events`).
+    pub fn is_event_based(&self) -> bool {
+        self.data_type == DataType::Scene
+            && self
+                .scene
+                .as_ref()
+                .and_then(|s| s.get("isContinuous"))
+                .is_some_and(crate::events::py_truthy)
+    }
 }
 
 /// One entry of `data_units`.
@@ -232,6 +247,16 @@ impl RowStore {
         for v in self.frame_index.values_mut() {
             v.shrink_to_fit();
         }
+    }
+
+    /// Registers frames of an object on the row whose cell was edited directly (event writes).
+    pub(crate) fn index_object_frames(&mut self, order: u64, frames: Vec<Frame>) {
+        self.index_frames(order, frames);
+    }
+
+    /// Unregisters frames of an object on the row whose cell was edited directly (event writes).
+    pub(crate) fn unindex_object_frames(&mut self, order: u64, frames: &[Frame]) {
+        self.unindex_frames(order, frames.iter().copied());
     }
 
     fn index_frames(&mut self, order: u64, mut frames: Vec<Frame>) {

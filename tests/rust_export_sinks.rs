@@ -327,6 +327,7 @@ fn random_row(rng: &mut Rng) -> RowStore {
         annotation_task_status: value(rng),
         label_status: string(rng),
         scene: None,
+        mcap_trust: false,
     };
     let mut row = RowStore::new(onto.clone(), media, header);
     let unit_frames = if kind == DataType::ImgGroup { frames } else { 1 };
@@ -357,6 +358,7 @@ fn random_row(rng: &mut Rng) -> RowStore {
                     geometry: geometry(rng, u),
                     meta: meta(rng),
                     interpolate: (rng.below(5) == 0).then(|| string(rng).into()),
+                    event: None,
                 },
             );
         }

@@ -213,7 +213,7 @@ fn placements_check_before_they_change_anything() {
 }
 
 #[test]
-fn scene_metadata_is_written_back_and_continuous_scenes_are_refused() {
+fn scene_metadata_is_written_back_and_makes_continuous_scenes_event_based() {
     let mut d = row_dict("", "", "", "");
     d["scene"] = json(r#"{"isContinuous":false,"streams":{"lidar":{"kind":"pcd"}}}"#);
     let out = export(&parse(&d).unwrap());
@@ -221,8 +221,9 @@ fn scene_metadata_is_written_back_and_continuous_scenes_are_refused() {
     assert_eq!(out["scene"], d["scene"]);
     d["scene"] = json("{}");
     assert!(export(&parse(&d).unwrap()).get("scene").is_none());
+    assert!(!parse(&d).unwrap().header.is_event_based());
     d["scene"] = json(r#"{"isContinuous":1}"#);
-    let e = parse(&d).unwrap_err();
-    assert_eq!(e.kind, ErrorKind::NotImplemented);
-    assert!(e.to_string().contains("label_row.scene.isContinuous"), "{e}");
+    let row = parse(&d).unwrap();
+    assert!(row.header.is_event_based());
+    assert_eq!(export(&row)["scene"], d["scene"]);
 }

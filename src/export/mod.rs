@@ -52,6 +52,7 @@ fn opt_sym<S: LabelSink>(s: &mut S, v: Option<&str>) {
 
 /// Writes the whole label dict into `s`. On an error the sink holds a partial document, to be dropped.
 pub fn export_into<S: LabelSink>(row: &RowStore, opts: ExportOptions, s: &mut S) -> Result<()> {
+    crate::events::check_row(row)?;
     let h = &row.header;
     s.begin_map(17 + usize::from(row.header.scene.is_some()));
     s.key(Key::LabelHash);
@@ -256,6 +257,10 @@ pub fn write_frame_object<S: LabelSink>(o: &ObjectData, a: &FrameAnnotation, s: 
         s.key(Key::IsDeleted);
         s.bool(d);
     }
+    if let Some(e) = a.event {
+        s.key(Key::Event);
+        s.sym(e.as_str());
+    }
     if let Some(i) = &a.interpolate {
         s.key(Key::Interpolate);
         s.sym(i);
@@ -343,6 +348,7 @@ fn unit_labels<S: LabelSink>(row: &RowStore, frame: Frame, unit: &DataUnit, s: &
     }
     if row.header.data_type == DataType::Scene && unit.hash == row.header.data_hash {
         scene::write_scene_image_labels(row, s)?;
+        scene::write_mcap_point_clouds(row, s);
     }
     s.end_map();
     Ok(())

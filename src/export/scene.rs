@@ -135,6 +135,17 @@ pub(super) fn write_point_cloud_answer<S: LabelSink>(
     s.end_map();
 }
 
+/// Writes, into an MCAP scene's data unit labels, the labels of the point clouds taken on trust that hold
+/// objects, under their `stream@timestamp_ns` keys.
+pub(super) fn write_mcap_point_clouds<S: LabelSink>(row: &RowStore, s: &mut S) {
+    for space in row.spaces.synthetic() {
+        if space.def.kind == SpaceKind::PointCloud && !space.labels.objects.is_empty() {
+            s.key_str(&space.def.id);
+            write_point_cloud_labels(space, s);
+        }
+    }
+}
+
 /// Writes, into a scene's data unit labels, the labels of its scene images that hold objects, keyed
 /// `stream#frame` (the image's start frame, else its event index), in space order.
 pub(super) fn write_scene_image_labels<S: LabelSink>(row: &RowStore, s: &mut S) -> Result<()> {

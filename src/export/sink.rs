@@ -89,6 +89,7 @@ keys! {
     Value = "value",
     IsDeleted = "isDeleted",
     Interpolate = "interpolate",
+    Event = "event",
     Answers = "answers",
     Dynamic = "dynamic",
     ShouldPropagate = "shouldPropagate",

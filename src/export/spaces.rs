@@ -367,9 +367,14 @@ fn write_labels<S: LabelSink>(space: &Space, scene_row: bool, s: &mut S) -> Resu
 
 /// Writes the `spaces` value.
 pub(super) fn write_spaces<S: LabelSink>(row: &RowStore, s: &mut S) -> Result<()> {
-    s.begin_map(row.spaces.spaces.len());
+    let declared = row.spaces.spaces.values().filter(|sp| !sp.def.synthetic).count();
+    s.begin_map(declared);
     for (id, space) in &row.spaces.spaces {
         let d = &space.def;
+        if d.synthetic {
+            // Taken on trust from an MCAP scene's labels: point clouds go back to the data unit.
+            continue;
+        }
         s.key_str(id);
         s.begin_map(2 + d.before_labels.len() + d.after_labels.len());
         s.key_str("space_type");

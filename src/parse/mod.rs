@@ -20,7 +20,9 @@ use crate::tree::Deferred;
 use crate::tree::{ListRef, MapRef, Path, Tree, Val};
 
 mod answers;
+mod events;
 pub(crate) mod geometry;
+mod mcap;
 mod ranges;
 mod recent;
 mod scene;
@@ -103,9 +105,16 @@ pub(crate) fn frame_number(v: Val<'_>, path: &Path<'_>) -> Result<Frame> {
 }
 
 fn frame_of_str(s: &str, path: &Path<'_>) -> Result<Frame> {
-    s.trim()
-        .parse()
-        .map_err(|_| LabelError::value(format!("{path}: invalid literal for int(): '{s}'")))
+    s.trim().parse().map_err(|_| {
+        let digits = s.trim().trim_start_matches(['-', '+']);
+        if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) {
+            // Continuous scenes key frames by nanosecond offset: 64 bits hold 292 years of them.
+            return LabelError::value(format!(
+                "{path}: frame {s} is beyond the 64-bit frame offsets labelrow stores"
+            ));
+        }
+        LabelError::value(format!("{path}: invalid literal for int(): '{s}'"))
+    })
 }
 
 /// A `confidence` value: a number kept with its JSON type, 1.0 when absent.
@@ -236,12 +245,16 @@ pub(crate) fn parse_tree_deferred(
         } else {
             None
         },
+        mcap_trust: false,
     };
     let mut media = ctx.media.clone();
     media.data_type = data_type;
     let mut row = RowStore::new(ctx.onto.clone(), media, header);
     row.spaces = crate::spaces::Spaces::new(spaces_meta);
+    let event_based = row.header.is_event_based();
+    row.header.mcap_trust = event_based && spaces.and_then(Val::as_map).is_some_and(|m| m.is_empty());
     let mut builder = Builder {
+        event_based,
         row: &mut row,
         ctx,
         strings: StringPool::default(),
@@ -253,12 +266,22 @@ pub(crate) fn parse_tree_deferred(
     };
     builder.data_units(field("data_units"))?;
     builder.add_pending_objects();
+    if event_based {
+        events::check_objects_terminated(builder.row)?;
+    }
     builder.spaces(
         spaces,
         field("object_answers"),
         field("classification_answers"),
         field("data_units"),
     )?;
+    if builder.row.header.mcap_trust {
+        builder.mcap_spaces(
+            field("data_units"),
+            field("object_answers"),
+            field("classification_answers"),
+        )?;
+    }
     builder.object_answers(field("object_answers"))?;
     builder.object_actions(field("object_actions"))?;
     builder.classification_answers(field("classification_answers"))?;
@@ -272,6 +295,8 @@ type PendingObjects =
     indexmap::IndexMap<String, (ObjectData, Vec<(Frame, FrameAnnotation)>), foldhash::fast::RandomState>;
 
 struct Builder<'r, 'c, 'd> {
+    /// Whether the row is a continuous scene, whose frame objects are events.
+    event_based: bool,
     row: &'r mut RowStore,
     ctx: &'r ParseContext<'c>,
     /// One copy per distinct user email and interpolation mode.
@@ -498,8 +523,15 @@ impl Builder<'_, '_, '_> {
             if ranges.is_empty() && !global && !dt.is_range_based() {
                 continue;
             }
-            let mut data =
-                ClassificationData::new(hash.to_owned(), self.ctx.onto.clone(), feature, false, self.ctx.now);
+            // On an event-based row classifications are ranges of nanosecond offsets, never frame entries.
+            let range_only = self.event_based;
+            let mut data = ClassificationData::new(
+                hash.to_owned(),
+                self.ctx.onto.clone(),
+                feature,
+                range_only,
+                self.ctx.now,
+            );
             data.ranges = ranges;
             data.meta = AnnotationMeta {
                 created_at: self.date_or_now(entry.get("createdAt"), &|| format!("{path}.createdAt"))?,

@@ -234,6 +234,7 @@ impl Builder<'_, '_, '_> {
                 geometry,
                 meta,
                 interpolate: None,
+                event: None,
             },
         )]);
         self.row.add_object(Arc::new(Mutex::new(o)), true)?;

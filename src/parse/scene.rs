@@ -34,19 +34,12 @@ fn truthy(v: Val<'_>) -> bool {
 }
 
 /// The enriched `scene` metadata of a scene row's label dict: kept (and written back) when it is a non-empty dict.
-/// Continuous (event-based) scenes are refused: their labels are events on a timeline, which labelrow does not
-/// model yet.
+/// A truthy `isContinuous` makes the row event-based (`Header::is_event_based`).
 pub(super) fn scene_metadata(v: Option<Val<'_>>, root: &Path<'_>) -> Result<Option<serde_json::Value>> {
     let Some(v) = v.filter(|v| truthy(*v)) else {
         return Ok(None);
     };
-    let path = root.field("scene");
-    let m = as_map(v, &path)?;
-    if m.get("isContinuous").is_some_and(truthy) {
-        return Err(LabelError::not_implemented(format!(
-            "{path}.isContinuous: event-based (continuous) scene rows are not supported yet by labelrow"
-        )));
-    }
+    as_map(v, &root.field("scene"))?;
     Ok(Some(v.to_value()))
 }
 
@@ -131,8 +124,18 @@ impl Builder<'_, '_, '_> {
         let Some(labels) = info.get("labels").filter(|l| !l.is_null()) else {
             return Ok(());
         };
-        let lpath = path.field("labels");
-        let Some(objects) = as_map(labels, &lpath)?.get("objects").filter(|o| !o.is_null()) else {
+        self.point_cloud_blob(id, labels, &path.field("labels"), object_answers)
+    }
+
+    /// The objects of a point cloud's `labels` blob (at `lpath`).
+    pub(super) fn point_cloud_blob(
+        &mut self,
+        id: &str,
+        labels: Val<'_>,
+        lpath: &Path<'_>,
+        object_answers: Val<'_>,
+    ) -> Result<()> {
+        let Some(objects) = as_map(labels, lpath)?.get("objects").filter(|o| !o.is_null()) else {
             return Ok(());
         };
         let opath = lpath.field("objects");

@@ -164,7 +164,7 @@ impl Builder<'_, '_, '_> {
     }
 
     /// Places the classifications that name this space (or, for a root space, the row's own ranges).
-    fn space_classifications(&mut self, id: &str, kind: SpaceKind, answers: Val<'_>) -> Result<()> {
+    pub(super) fn space_classifications(&mut self, id: &str, kind: SpaceKind, answers: Val<'_>) -> Result<()> {
         let all = Path::Root("label_row").field("classification_answers");
         for (key, entry) in as_map(answers, &all)?.iter() {
             let path = all.key(key);

@@ -194,20 +194,30 @@ impl Builder<'_, '_, '_> {
                 )
             }
         };
-        if fields.event.is_some_and(|v| !v.is_null()) {
-            return Err(LabelError::label_row(format!(
-                "{path}: the `event` key is only allowed on event-based (continuous scene) rows"
-            )));
-        }
-        let interpolate = match fields.interpolate {
-            None => None,
-            Some(v) if v.is_null() => None,
-            Some(v) if v.as_str() == Some("hold") => Some(self.strings.get("hold")),
-            Some(other) => {
+        let (event, interpolate) = if self.event_based {
+            let shape =
+                &self.ctx.onto.objects[feature.unwrap_or_else(|| self.pending[known.unwrap_or(0)].0.feature)].shape;
+            crate::events::check_event_shape(shape).map_err(|err| err.at(&path.to_string()))?;
+            let event = super::events::event_tag(fields.event, path)?;
+            let interpolate = super::events::interpolate_mode(fields.interpolate, shape, path)?;
+            (Some(event), interpolate.map(|m| self.strings.get(m)))
+        } else {
+            if fields.event.is_some_and(|v| !v.is_null()) {
                 return Err(LabelError::label_row(format!(
-                    "{path}.interpolate: {other} is not allowed: object `{hash}` is not an event-based object"
-                )))
+                    "{path}: the `event` key is only allowed on event-based (continuous scene) rows"
+                )));
             }
+            let interpolate = match fields.interpolate {
+                None => None,
+                Some(v) if v.is_null() => None,
+                Some(v) if v.as_str() == Some("hold") => Some(self.strings.get("hold")),
+                Some(other) => {
+                    return Err(LabelError::label_row(format!(
+                        "{path}.interpolate: {other} is not allowed: object `{hash}` is not an event-based object"
+                    )))
+                }
+            };
+            (None, interpolate)
         };
         let geometry = parse_geometry(&fields.geometry, path)?;
         let meta = AnnotationMeta {
@@ -251,12 +261,14 @@ impl Builder<'_, '_, '_> {
         let (data, frames) = &mut self.pending[at];
         data.check_shape_named(&geometry, hash)
             .map_err(|err| err.at(&path.to_string()))?;
+        data.had_events |= event.is_some();
         frames.push((
             frame,
             FrameAnnotation {
                 geometry,
                 meta,
                 interpolate,
+                event,
             },
         ));
         Ok(())

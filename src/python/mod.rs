@@ -12,6 +12,7 @@ mod coords;
 mod coords_out;
 mod dict_out;
 mod errors;
+mod events;
 mod medical;
 mod objects;
 mod ontology;
@@ -34,6 +35,11 @@ mod _core {
     use super::classifications::PyClassificationCell;
     #[pymodule_export]
     use super::coords::register_coordinate_classes;
+    #[pymodule_export]
+    use super::events::{
+        event_answers_within, event_based, event_delete, event_interpolated, event_intersects, event_list, event_marks,
+        event_ranges, event_remove, event_resolve, event_upsert, mcap_add_space, mcap_spaces, mcap_trust,
+    };
     #[pymodule_export]
     use super::objects::PyObjectCell;
     #[pymodule_export]

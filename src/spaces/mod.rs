@@ -13,10 +13,12 @@ use crate::error::{LabelError, Result};
 use crate::instance::{AnnotationMeta, ClassificationCell, FrameAnnotation, MetaUpdate, ObjectCell};
 use crate::ranges::{Frame, RangeSet};
 
+mod mcap;
 mod ops;
 mod point_cloud;
 mod ranges;
 
+pub use mcap::{is_channel_id, point_cloud_stream};
 pub use ops::Overlap;
 pub use point_cloud::{ranges_to_rle, rle_to_ranges};
 pub use ranges::{range_set, RangeOverlap, RangePlacement};
@@ -118,6 +120,8 @@ pub struct SpaceDef {
     pub height: Option<i64>,
     /// Each frame's width and height, on medical stacks (whose frames differ in size).
     pub frame_sizes: Vec<(Option<i64>, Option<i64>)>,
+    /// Taken on trust from an MCAP scene's labels rather than declared (`mcap.rs`): not written to `spaces`.
+    pub synthetic: bool,
 }
 
 fn field(info: &serde_json::Map<String, Value>, id: &str, key: &'static str) -> Result<Value> {
@@ -195,6 +199,7 @@ impl SpaceDef {
             width: int("width"),
             height: int("height"),
             frame_sizes,
+            synthetic: false,
         }))
     }
 

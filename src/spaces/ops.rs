@@ -95,6 +95,7 @@ impl Space {
                 geometry: geometry.clone(),
                 meta: fresh_meta(update, now),
                 interpolate: None,
+                event: None,
             };
             self.labels
                 .frames
@@ -138,6 +139,7 @@ impl Space {
                             geometry: geometry.clone(),
                             meta: fresh_meta(update, now),
                             interpolate: None,
+                            event: None,
                         },
                     );
                 }

@@ -218,6 +218,7 @@ pub fn empty_store(frames: i64) -> RowStore {
             annotation_task_status: Value::Null,
             label_status: "LABELLED".into(),
             scene: None,
+            mcap_trust: false,
         },
     )
 }

@@ -217,7 +217,9 @@ def test_point_cloud_instances_and_metadata() -> None:
     assert json.dumps(row.to_encord_dict()["object_answers"]) == json.dumps(d["object_answers"])
 
 
-@pytest.mark.parametrize("scene", [{"isContinuous": False, "streams": ["lidar1"]}, {}, None])
+@pytest.mark.parametrize(
+    "scene", [{"isContinuous": False, "streams": ["lidar1"]}, {}, None, {"isContinuous": True}, {"isContinuous": 1}]
+)
 def test_scene_metadata_round_trip(scene) -> None:
     """The label dict's enriched `scene` metadata is written back after `spaces` when it is a non-empty dict."""
     out = []
@@ -229,17 +231,6 @@ def test_scene_metadata_round_trip(scene) -> None:
         got = row.to_encord_dict()
         out.append([list(got)[-2:], got.get("scene"), row.is_event_based])
     assert out[0] == out[1]
-
-
-def test_continuous_scenes_are_not_supported_yet() -> None:
-    """Event-based (continuous) scene rows are refused with a clear error naming the flag (compatibility.md)."""
-    lib, row, _ = _row("labelrow")
-    d = scp._read("labels", "dg_scene_empty")
-    d["scene"] = {"isContinuous": True}
-    with pytest.raises(lib.LabelRowError, match=r"scene\.isContinuous"):
-        row.from_labels_dict(d)
-    with pytest.raises(NotImplementedError):
-        row.from_labels_dict(d)
 
 
 _IMG_INFO = {

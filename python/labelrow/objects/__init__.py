@@ -4,6 +4,7 @@ from labelrow.objects.attributes import ChecklistAttribute, NumericAttribute, Ra
 from labelrow.objects.classification import Classification
 from labelrow.objects.classification_instance import ClassificationInstance
 from labelrow.objects.common import Shape
+from labelrow.objects.events import LabelDeleteEvent, LabelEvent, LabelUpsertEvent
 from labelrow.objects.metadata import DICOMSeriesMetadata, DICOMSliceMetadata
 from labelrow.objects.ontology_labels_impl import LabelRowV2
 from labelrow.objects.ontology_object import Object
@@ -19,7 +20,10 @@ __all__ = [
     "DICOMSeriesMetadata",
     "DICOMSliceMetadata",
     "FlatOption",
+    "LabelDeleteEvent",
+    "LabelEvent",
     "LabelRowV2",
+    "LabelUpsertEvent",
     "NestableOption",
     "NumericAttribute",
     "Object",

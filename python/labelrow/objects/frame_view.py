@@ -146,6 +146,11 @@ class FrameView:
         manual_annotation: bool | None = None,
     ) -> None:
         row = self._label_row
+        if row._event_based:
+            raise LabelRowError(
+                "`FrameView.add_object_instance` is not allowed on an event-based label row. Add the object with "
+                "`LabelRowV2.add_object_instance` and write its keyframes with `ObjectInstance.upsert_event`."
+            )
         parent = object_instance.is_assigned_to_label_row()
         if parent is not None and parent is not row:
             raise LabelRowError(

@@ -13,7 +13,7 @@ from labelrow import _core
 from labelrow._util import date_fallback, from_epoch
 from labelrow.constants.enums import DataType
 from labelrow.exceptions import LabelRowError, LabelRowKeyError, WrongProjectTypeError
-from labelrow.objects import _medical
+from labelrow.objects import _medical, _row_events
 from labelrow.objects._range_objects import check_html_file_type
 from labelrow.objects.classification_instance import ClassificationInstance, range_filter_pairs
 from labelrow.objects.frame_view import FrameLevelImageGroupData
@@ -59,6 +59,8 @@ class LabelRowV2(RowSpacesMixin):
         self._structure: OntologyStructure = as_structure(structure)
         self._compiled: Any = None
         self._store: Any = None
+        # Whether the loaded labels are a continuous scene's events (read on every frame-grid call of its objects).
+        self._event_based = False
         self._is_detached = False
         self._objects: dict[int, ObjectInstance] = {}
         self._classifications: dict[int, ClassificationInstance] = {}
@@ -172,6 +174,7 @@ class LabelRowV2(RowSpacesMixin):
         if identity is not None:
             store.set_identity(*identity)
         self._store = store
+        self._event_based = _core.event_based(store)
         self._objects = {}
         self._classifications = {}
         self._stray_frames = {}
@@ -432,7 +435,7 @@ class LabelRowV2(RowSpacesMixin):
     @property
     def is_event_based(self) -> bool:
         self._require_labels()
-        return False
+        return self._event_based
 
     @property
     def assigned_user_email(self) -> str | None:
@@ -475,6 +478,11 @@ class LabelRowV2(RowSpacesMixin):
 
     def get_frame_views(self) -> list[_FrameView]:
         self._require_labels()
+        _row_events.check_not_event_based(
+            self,
+            "get_frame_views",
+            "There is no frame grid to enumerate: the timeline is continuous.",
+        )
         return [self.get_frame_view(f) for f in range(self.number_of_frames)]
 
     def _images_data(self) -> list[_ImagesDataEntry]:
@@ -523,6 +531,8 @@ class LabelRowV2(RowSpacesMixin):
     ) -> list[ObjectInstance]:
         store = self._require_labels()
         feature = None if filter_ontology_object is None else filter_ontology_object.feature_node_hash
+        if filter_frames is not None and self._event_based:
+            return _row_events.objects_present(self, feature, filter_frames)
         if filter_frames is None:
             orders = store.filter_objects(feature, None)
         elif isinstance(filter_frames, int) and not isinstance(filter_frames, bool):
@@ -561,6 +571,11 @@ class LabelRowV2(RowSpacesMixin):
         buffers built in Rust, handed to numpy without a copy.
         """
         store = self._require_labels()
+        _row_events.check_not_event_based(
+            self,
+            "get_annotation_columns",
+            "The stored entries are keyframes and `delete` markers at nanosecond offsets, not annotations on frames.",
+        )
         feature = None if filter_ontology_object is None else filter_ontology_object.feature_node_hash
         pairs = None
         if filter_frames is not None:
@@ -573,7 +588,11 @@ class LabelRowV2(RowSpacesMixin):
         if self.data_type in (DataType.AUDIO, DataType.TIME_SERIES) and not object_instance.is_range_only():
             raise LabelRowError(f"This method is not supported for {self.data_type.value}.")
         store = self._require_labels()
-        object_instance.is_valid()
+        if self._event_based and not object_instance.is_range_only():
+            _row_events.check_event_object(object_instance)
+        else:
+            object_instance.is_valid()
+            _row_events.check_no_events(object_instance)
         check_html_file_type(self, object_instance)
         if object_instance._parent is not None:
             raise LabelRowError(
@@ -600,6 +619,12 @@ class LabelRowV2(RowSpacesMixin):
     def add_classification_instance(self, classification_instance: ClassificationInstance, force: bool = False) -> None:
         store = self._require_labels()
         classification_instance.is_valid()
+        if self._event_based and not classification_instance.is_range_only():
+            raise LabelRowError(
+                "To add a ClassificationInstance to an event-based label row, the ClassificationInstance needs to be "
+                "created with the range_only property set to True: its frames are nanosecond offsets, so it is held "
+                "as ranges rather than per-frame entries."
+            )
         if self._is_range_based() and not classification_instance.is_range_only():
             raise LabelRowError(
                 f"To add a ClassificationInstance object to a label row where data_type = {self.data_type.value}, "

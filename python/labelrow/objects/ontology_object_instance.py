@@ -12,7 +12,7 @@ from labelrow import _core
 from labelrow._util import compiled_for_element, short_uuid_str, to_epoch
 from labelrow.constants.enums import DATA_TYPES_WITH_UNKNOWN_LAST_FRAME
 from labelrow.exceptions import LabelRowError, LabelRowKeyError
-from labelrow.objects import _range_objects
+from labelrow.objects import _events, _range_objects
 from labelrow.objects._attribute_tree import (
     answers_equal,
     canonical_checklist,
@@ -40,7 +40,9 @@ from labelrow.objects.frames import (
 )
 
 if TYPE_CHECKING:
+    from labelrow.objects.events import LabelEvent
     from labelrow.objects.html_node import HtmlRanges
+    from labelrow.objects.interpolation import InterpolationMode
     from labelrow.objects.ontology_labels_impl import LabelRowV2
     from labelrow.objects.ontology_object import Object
     from labelrow.objects.skeleton_template import SkeletonTemplate
@@ -116,6 +118,61 @@ class ObjectInstance:
     def is_assigned_to_label_row(self) -> LabelRowV2 | None:
         return self._parent
 
+    def _is_event_based(self) -> bool:
+        """Whether this object's labels are sparse events on a continuous timeline (range-shaped objects keep
+        their ranges)."""
+        return not self._range_only and self._parent is not None and self._parent._event_based
+
+    # ---- events (event-based rows) ----------------------------------------------------------------------------
+
+    def get_events(self) -> list[LabelEvent]:
+        """All stored events of this object on an event-based label row, frame ascending (deletes included)."""
+        return _events.get_events(self)
+
+    def upsert_event(
+        self,
+        coordinates: Coordinates,
+        frame: int,
+        *,
+        overwrite: bool = False,
+        created_at: datetime | None = None,
+        created_by: str | None = None,
+        last_edited_at: datetime | None = None,
+        last_edited_by: str | None = None,
+        confidence: float | None = None,
+        manual_annotation: bool | None = None,
+        interpolation: InterpolationMode | None = None,
+    ) -> None:
+        """Writes a keyframe on an event-based row: from `frame` (a nanosecond offset) on, the object has these
+        coordinates, until its next event. `interpolation` (default: that of the upsert replaced or split, else
+        `"hold"`) says whether it moves into the next upsert. A delete stored on `frame` is replaced; an upsert
+        only with `overwrite`."""
+        _events.upsert_event(
+            self,
+            coordinates,
+            frame,
+            overwrite=overwrite,
+            interpolation=interpolation,
+            created_at=created_at,
+            created_by=created_by,
+            last_edited_at=last_edited_at,
+            last_edited_by=last_edited_by,
+            confidence=confidence,
+            manual_annotation=manual_annotation,
+        )
+
+    def delete_event(self, frame: int) -> None:
+        """Writes a `delete` on an event-based row: from `frame` on, the object does not exist (on its own opening
+        keyframe, that keyframe is removed instead; where it is already absent, nothing is written)."""
+        _events.delete_event(self, frame)
+
+    def remove_event(self, frame: int) -> None:
+        """Erases the event stored on `frame`, as if it had never been written."""
+        _events.remove_event(self, frame)
+
+    # `ResolvedAnnotation`, a subclass of `Annotation`, is attached at the end of the module.
+    ResolvedAnnotation: type[Any]
+
     def __repr__(self) -> str:
         return (
             f"ObjectInstance(object_hash={self.object_hash}, object_name={self.object_name}, "
@@ -164,6 +221,12 @@ class ObjectInstance:
         A range-shaped object (audio, text, time range) takes range coordinates on frame 0 only, and they replace
         its ranges.
         """
+        if self._parent is not None and self._parent._event_based:
+            _events.check_not_event_based(
+                self,
+                "set_for_frames",
+                "Labels are sparse events rather than per-frame entries; a keyframe is written with `upsert_event`.",
+            )
         range_only = self.is_range_only()
         if range_only:
             _range_objects.check_range_call(coordinates, frames)
@@ -248,6 +311,11 @@ class ObjectInstance:
         """
         import numpy as np
 
+        _events.check_not_event_based(
+            self,
+            "set_for_frames_bulk",
+            "Labels are sparse events rather than per-frame entries; a keyframe is written with `upsert_event`.",
+        )
         kind = str(getattr(self._ontology_object.shape, "value", self._ontology_object.shape))
         if isinstance(coordinates, (list, tuple)):
             if self.is_range_only():
@@ -296,17 +364,34 @@ class ObjectInstance:
             if self._parent is None:
                 raise LabelRowError("Cannot get an annotation by image hash for an object not on a label row.")
             frame = self._parent._frame_of_image_hash(frame)
+        parent = self._parent
+        if parent is not None and parent._event_based and not self._range_only:  # `_is_event_based`, inlined
+            return _events.resolved_annotation(self, frame)
         return ObjectInstance.Annotation(self, frame)
 
     def get_annotations(self) -> list[Annotation]:
+        _events.check_not_event_based(
+            self,
+            "get_annotations",
+            "The object is present over ranges rather than on a list of frames, and its stored entries are "
+            "keyframes and `delete` markers rather than annotations.",
+        )
         return [ObjectInstance.Annotation(self, f) for f in self._cell.frames()]
 
     def get_annotation_frames(self) -> set[int]:
+        _events.check_not_event_based(
+            self,
+            "get_annotation_frames",
+            "The stored frames are keyframes and `delete` markers, so the answer would include the offset at "
+            "which the object stops existing as one it is annotated on.",
+        )
         return set(self._cell.frames())
 
     def get_ranges(self) -> Ranges:
         if self.is_range_only():
             return _range_objects.range_list(self) or []
+        if self._is_event_based():
+            return _events.get_ranges(self)
         return [Range(s, e) for s, e in self._cell.frame_ranges()]
 
     @property
@@ -328,6 +413,12 @@ class ObjectInstance:
                 "For objects with a non-geometric shape (e.g. text and audio), there is only one frame. "
                 "Please ensure `remove_from_frames` is called with `frames=0`."
             )
+        _events.check_not_event_based(
+            self,
+            "remove_from_frames",
+            "Labels are sparse events rather than per-frame entries; end the object with `delete_event` or erase "
+            "a stored event with `remove_event`.",
+        )
         frame_list = frames_class_to_frames_list(frames)
         order = self._row_order()
         if order is not None and self._parent is not None:
@@ -343,7 +434,8 @@ class ObjectInstance:
         self.are_dynamic_answers_valid()
 
     def are_dynamic_answers_valid(self) -> None:
-        if not self._cell.dynamic_answers_valid():
+        valid = _core.event_answers_within(self._cell) if self._is_event_based() else self._cell.dynamic_answers_valid()
+        if not valid:
             raise LabelRowError(
                 "There are some dynamic answers on frames that have no coordinates. Please ensure that all the "
                 "dynamic answers are only on frames where coordinates have been set previously."
@@ -393,12 +485,17 @@ class ObjectInstance:
             self._cell.set_static(attribute.feature_node_hash, encode_answer(attribute, answer), manual_annotation)
             return
         encoded = encode_answer(attribute, answer)
+        stepwise = frames is None
+        if runs is None and self._is_event_based():
+            # Wherever the object is present: the stretches its upserts hold over, in one call.
+            runs = [(r.start, r.end) for r in _events.get_ranges(self)]
+            stepwise = False
         # No frames: every frame of the object, one at a time (the reference's order of effects depends on it).
         pairs = [(f, f) for f in self._cell.frames()] if runs is None else runs
         for start, end in pairs:
             self.check_within_range(start)
             self.check_within_range(end)
-        self._cell.set_dynamic(attribute.feature_node_hash, encoded, pairs, frames is None)
+        self._cell.set_dynamic(attribute.feature_node_hash, encoded, pairs, stepwise)
 
     def get_answer(
         self,
@@ -549,3 +646,9 @@ def _check_coordinates_type(instance: ObjectInstance, coordinates: Coordinates) 
 def _geometry_or_error(instance: ObjectInstance, coordinates: Coordinates) -> dict[str, Any]:
     _check_coordinates_type(instance, coordinates)
     return frame_geometry(coordinates)
+
+
+# The resolved view subclasses `ObjectInstance.Annotation`, so it can only be built once the class exists.
+from labelrow.objects._resolved import ResolvedAnnotation as _ResolvedAnnotation  # noqa: E402
+
+ObjectInstance.ResolvedAnnotation = _ResolvedAnnotation

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from labelrow import _core
 from labelrow.exceptions import LabelRowError
 from labelrow.objects.classification_instance import ClassificationInstance
 from labelrow.objects.ontology_object_instance import ObjectInstance
@@ -20,11 +21,17 @@ class RowSpacesMixin:
     def _element(self, feature_hash: str) -> Any:
         raise NotImplementedError
 
+    def _require_labels(self) -> Any:
+        raise NotImplementedError
+
     def _init_spaces(self) -> None:
         self._layout_key_to_space_id: dict[str, str] = {}
         self._space_map: dict[str, Space] = {}
         self._space_objects: dict[str, ObjectInstance] = {}
         self._space_classifications: dict[str, ClassificationInstance] = {}
+        # Spaces a self-contained (MCAP) scene's labels took on trust: replaced on every load.
+        self._mcap_space_ids: list[str] = []
+        self._mcap_trust = False
         for space_id, info in (self._metadata.spaces or {}).items():
             child = info.get("child_info") if space_id != "root" else None
             if child is not None:
@@ -36,6 +43,21 @@ class RowSpacesMixin:
     def _reset_space_instances(self) -> None:
         self._space_objects = {}
         self._space_classifications = {}
+        for space_id in self._mcap_space_ids:
+            self._space_map.pop(space_id, None)
+        self._mcap_space_ids = []
+        store = self._require_labels()
+        self._mcap_trust = _core.mcap_trust(store)
+        if self._mcap_trust:
+            for space_id, info in _core.mcap_spaces(store):
+                self._add_mcap_space(space_id, info)
+
+    def _add_mcap_space(self, space_id: str, info: dict[str, Any]) -> Space | None:
+        space = build_space(space_id, info, self)  # type: ignore[arg-type]
+        if space is not None:
+            self._space_map[space_id] = space
+            self._mcap_space_ids.append(space_id)
+        return space
 
     # ---- one Python instance per cell -------------------------------------------------------------------------
 
@@ -85,6 +107,11 @@ class RowSpacesMixin:
         space: Space | None = None
         if id is not None:
             space = self._space_map.get(id)
+        if space is None and id is not None and self._mcap_trust and type_ in ("point_cloud", "time_series"):
+            # A self-contained scene takes a caller's point-cloud or channel id on trust.
+            info = _core.mcap_add_space(self._require_labels(), id, type_)
+            if info is not None:
+                space = self._add_mcap_space(id, info)
         if space is None and layout_key is not None:
             sid = self._layout_key_to_space_id.get(layout_key)
             if sid is not None:
