@@ -387,6 +387,13 @@ def run_program(lib: types.SimpleNamespace, prog: dict) -> dict:
     for op in prog["ops"]:
         outcomes.append(base._try(lib, lambda op=op: _run_op(lib, row, structure, objects, classes, op)))
     result = {"ops": outcomes, "spaces": space_report(lib, row)}
+    # ObjectInstance.get_annotations() of an object on spaces lists its annotations there, space by space.
+    result["instance_annotations"] = {
+        o.object_hash: base._try(
+            lib, lambda o=o: [[a.object_hash, a.frame, type(a.coordinates).__name__] for a in o.get_annotations()]
+        )
+        for o in objects
+    }
     result["dict"] = base._try(lib, row.to_encord_dict)
     return json.loads(json.dumps(result, default=repr))
 

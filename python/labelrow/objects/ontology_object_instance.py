@@ -63,7 +63,11 @@ class ObjectInstance:
     """An instance of an ontology object with coordinates on one or more frames and attribute answers."""
 
     # `_range_only`: whether the ontology object's shape covers ranges (asked on every annotation lookup).
-    __slots__ = ("__weakref__", "_cell", "_ontology_object", "_parent", "_range_only")
+    __slots__ = ("__weakref__", "_cell", "_ontology_object", "_parent", "_range_only", "_space_host", "_space_order")
+    # The row whose spaces hold this object (set when a space takes it), and the ids of the spaces it was placed
+    # on, in placement order (see `_space_annotations`).
+    _space_host: Any
+    _space_order: dict[str, None]
 
     def __init__(
         self, ontology_object: Object, *, object_hash: str | None = None, object_number: int | None = None
@@ -376,7 +380,43 @@ class ObjectInstance:
             "The object is present over ranges rather than on a list of frames, and its stored entries are "
             "keyframes and `delete` markers rather than annotations.",
         )
+        on_spaces = self._space_annotations()
+        if on_spaces is not None:
+            return on_spaces
         return [ObjectInstance.Annotation(self, f) for f in self._cell.frames()]
+
+    def _placed_spaces(self, row: Any) -> dict[str, None]:
+        """The ids of the spaces the object was placed on, in placement order, as the reference keeps them: a
+        space joins at the object's first placement there and leaves when the object is removed from it whole
+        (not when removing frames or ranges leaves it on none). An object read from a label dict was placed
+        space by space in the row's order."""
+        from labelrow.objects.spaces import PointCloudFileSpace
+
+        order = getattr(self, "_space_order", None)
+        if order is None:
+            order = {
+                space.space_id: None
+                for space in row.get_spaces()
+                if not isinstance(space, PointCloudFileSpace)
+                and any(True for _ in space.get_annotations("object", [self.object_hash]))
+            }
+            self._space_order = order
+        return order
+
+    def _space_annotations(self) -> list[Any] | None:
+        """The annotations of an object placed on spaces of a data group (image, video, image-sequence, medical,
+        PDF and range spaces), space by space in placement order; `None` for an object on none of them. Point
+        clouds do not count: the reference does not register its objects with them."""
+        row = getattr(self, "_space_host", None)
+        if row is None:
+            return None
+        order = self._placed_spaces(row)
+        if not order:
+            return None
+        found: list[Any] = []
+        for space_id in order:
+            found.extend(row._space_map[space_id].get_annotations("object", [self.object_hash]))
+        return found
 
     def get_annotation_frames(self) -> set[int]:
         _events.check_not_event_based(

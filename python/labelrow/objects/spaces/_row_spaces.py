@@ -66,6 +66,7 @@ class RowSpacesMixin:
         if inst is None or not inst._cell.same_cell(cell):
             inst = ObjectInstance._from_cell(self._element(cell.feature_hash), cell, None)
             self._space_objects[cell.object_hash] = inst
+        inst._space_host = self
         return inst
 
     def _space_classification(self, cell: Any) -> ClassificationInstance:
@@ -77,6 +78,7 @@ class RowSpacesMixin:
 
     def _remember_space_object(self, inst: ObjectInstance) -> None:
         self._space_objects[inst.object_hash] = inst
+        inst._space_host = self
 
     def _remember_space_classification(self, inst: ClassificationInstance) -> None:
         self._space_classifications[inst.classification_hash] = inst

@@ -236,8 +236,10 @@ class Space:
             width, height = self._rle_dimensions(frames)
             coordinates = rle_bitmask(object_instance, coordinates, width, height)
         geometry = _geometry_or_error(object_instance, coordinates)
+        placed = object_instance._placed_spaces(self._label_row)
         self._store().space_put_object(self.space_id, object_instance._cell, frames, geometry, meta, on_overlap)
         self._label_row._remember_space_object(object_instance)
+        placed.setdefault(self.space_id, None)
 
     def _rle_dimensions(self, frames: list[int]) -> tuple[int | None, int | None]:
         """The size of the media an RLE string covers on `frames` (spaces that hold bitmasks say)."""
@@ -255,7 +257,10 @@ class Space:
 
     def _remove_object(self, object_hash: str, frames: list[int] | None) -> ObjectInstance | None:
         inst = self._object_by_hash(object_hash)
+        placed = None if inst is None else inst._placed_spaces(self._label_row)
         self._store().space_remove_object(self.space_id, object_hash, frames)
+        if placed is not None and frames is None:
+            placed.pop(self.space_id, None)
         return inst
 
     def _remove_classification(

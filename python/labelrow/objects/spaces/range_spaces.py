@@ -192,8 +192,10 @@ class _RangeSpaceBase(Space):
         on_overlap: str | None,
         meta: dict[str, Any],
     ) -> None:
+        placed = object_instance._placed_spaces(self._label_row)
         self._store().space_put_range_object(self.space_id, object_instance._cell, ranges, html, meta, on_overlap)
         self._label_row._remember_space_object(object_instance)
+        placed.setdefault(self.space_id, None)
 
 
 class RangeSpace(_RangeSpaceBase):
