@@ -145,7 +145,7 @@ def test_failed_calls_leave_the_row_unchanged(structure: OntologyStructure, acti
 
 
 def test_classifications_sharing_a_hash_leave_no_stray_claims(structure: OntologyStructure) -> None:
-    """docs/compatibility.md (fixed bug 9): a force-replaced or hash-sharing instance leaves no claims behind."""
+    """docs/compatibility.md (fixed bug 11): a force-replaced or hash-sharing instance leaves no claims behind."""
     weather = structure.get_child_by_hash("weather1")
     row = new_row(structure)
     first = ClassificationInstance(weather, classification_hash="cls00001")
