@@ -17,11 +17,13 @@ import importlib
 import json
 import random
 import types
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import program as base
-from conftest import FIXTURES_DIR
+import scene_program
+from scene_program import _date_str
+from spaces_program import _dt as _dt  # test_events builds timestamps with it
+from spaces_program import _meta_kwargs
 
 STEM = "dg_scene_empty"
 CUBOID = "cuboidFeatureNodeHash"
@@ -33,15 +35,7 @@ OFFSETS = [0, 1, 2, 5, 7, 10, 20, 50, 100, 10**9, 10**15 + 3, 2**59 + 1, 10**18]
 
 
 def _read(part: str) -> Any:
-    return json.loads((FIXTURES_DIR / f"{STEM}.{part}.json").read_text())
-
-
-def _dt(secs: int) -> datetime:
-    return datetime(2024, 1, 1, tzinfo=UTC) + timedelta(seconds=secs)
-
-
-def _date_str(secs: int) -> str:
-    return _dt(secs).strftime("%a, %d %b %Y %H:%M:%S UTC")
+    return scene_program._read(part, STEM)
 
 
 def _num(rng: random.Random) -> Any:
@@ -279,16 +273,6 @@ def run_program(lib: types.SimpleNamespace, prog: dict) -> dict:
     }
     result["dict"] = base._try(lib, row.to_encord_dict)
     return json.loads(json.dumps(result, default=repr))
-
-
-def _meta_kwargs(m: dict) -> dict:
-    return {
-        "created_at": _dt(m["created_at"]),
-        "last_edited_at": _dt(m["last_edited_at"]),
-        "created_by": m["created_by"],
-        "confidence": m["confidence"],
-        "manual_annotation": m["manual_annotation"],
-    }
 
 
 def _run_op(lib, row, objects, features, op: dict) -> Any:

@@ -19,12 +19,12 @@ import copy
 import json
 import random
 import types
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import program as base
 import spaces_program
 from conftest import FIXTURES_DIR
+from spaces_program import _dt
 
 STEM = "dg_scene"
 SPACES = ["path/to/file1.pcd", "path/to/file2.pcd"]
@@ -40,10 +40,6 @@ RLE = ["06", ":6", "0:2", "1112"]
 
 def _read(part: str, stem: str = STEM) -> Any:
     return json.loads((FIXTURES_DIR / f"{stem}.{part}.json").read_text())
-
-
-def _dt(secs: int) -> datetime:
-    return datetime(2024, 1, 1, tzinfo=UTC) + timedelta(seconds=secs)
 
 
 def _date_str(secs: int) -> str:

@@ -271,6 +271,31 @@ class Space:
         return inst
 
 
+class WholeSpaceClassificationsSpace(Space):
+    """A space whose classifications cover all of it (image, point cloud, audio, time series, text, HTML)."""
+
+    def put_classification_instance(
+        self,
+        classification_instance: ClassificationInstance,
+        *,
+        on_overlap: Literal["error", "replace"] | None = "error",
+        created_at: datetime | None = None,
+        created_by: str | None = None,
+        last_edited_at: datetime | None = None,
+        last_edited_by: str | None = None,
+        confidence: float | None = None,
+        manual_annotation: bool | None = None,
+    ) -> None:
+        """Places `classification_instance` on the whole space (one instance per ontology classification;
+        `on_overlap="replace"` takes the place of the one there)."""
+        meta = meta_args(created_at, created_by, last_edited_at, last_edited_by, confidence, manual_annotation)
+        self._put_classification(classification_instance, None, on_overlap, meta)
+
+    def remove_classification_instance(self, classification_hash: str) -> ClassificationInstance | None:
+        """Removes a classification from the space; returns it (KeyError when the space does not hold it)."""
+        return self._remove_classification(classification_hash, None)
+
+
 class UnsupportedSpace(Space):
     """A space type whose labels labelrow does not hold yet: it lists nothing and refuses placements."""
 

@@ -5,16 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from labelrow.objects.spaces.base_space import Space, meta_args
+from labelrow.objects.spaces.base_space import WholeSpaceClassificationsSpace, meta_args
 
 if TYPE_CHECKING:
-    from labelrow.objects.classification_instance import ClassificationInstance
     from labelrow.objects.coordinates import Coordinates
     from labelrow.objects.ontology_labels_impl import LabelRowV2
     from labelrow.objects.ontology_object_instance import ObjectInstance
 
 
-class ImageSpace(Space):
+class ImageSpace(WholeSpaceClassificationsSpace):
     """Objects and classifications on one image; classifications always cover the whole image."""
 
     def __init__(
@@ -49,26 +48,6 @@ class ImageSpace(Space):
         meta = meta_args(created_at, created_by, last_edited_at, last_edited_by, confidence, manual_annotation)
         self._put_object(object_instance, [0], coordinates, on_overlap, meta)
 
-    def put_classification_instance(
-        self,
-        classification_instance: ClassificationInstance,
-        *,
-        on_overlap: str | None = "error",
-        created_at: datetime | None = None,
-        created_by: str | None = None,
-        last_edited_at: datetime | None = None,
-        last_edited_by: str | None = None,
-        confidence: float | None = None,
-        manual_annotation: bool | None = None,
-    ) -> None:
-        """Places `classification_instance` on the image (one instance per ontology classification)."""
-        meta = meta_args(created_at, created_by, last_edited_at, last_edited_by, confidence, manual_annotation)
-        self._put_classification(classification_instance, None, on_overlap, meta)
-
     def remove_object_instance(self, object_hash: str) -> ObjectInstance | None:
         """Removes an object from the image; returns it (KeyError when the image does not hold it)."""
         return self._remove_object(object_hash, None)
-
-    def remove_classification_instance(self, classification_hash: str) -> ClassificationInstance | None:
-        """Removes a classification from the image; returns it (KeyError when the image does not hold it)."""
-        return self._remove_classification(classification_hash, None)

@@ -11,10 +11,9 @@ from typing import TYPE_CHECKING, Any
 from labelrow import _core
 from labelrow.exceptions import LabelRowError
 from labelrow.objects.frames import Range
-from labelrow.objects.spaces.base_space import Space, _Annotation, meta_args
+from labelrow.objects.spaces.base_space import WholeSpaceClassificationsSpace, _Annotation, meta_args
 
 if TYPE_CHECKING:
-    from labelrow.objects.classification_instance import ClassificationInstance
     from labelrow.objects.coordinates import AudioCoordinates, TextCoordinates
     from labelrow.objects.ontology_labels_impl import LabelRowV2
     from labelrow.objects.ontology_object_instance import ObjectInstance
@@ -89,7 +88,7 @@ class _RangeObjectAnnotation(_Annotation):
         return f"{type(self).__name__}(object_hash={self.object_hash})"
 
 
-class PointCloudFileSpace(Space):
+class PointCloudFileSpace(WholeSpaceClassificationsSpace):
     """A point-cloud file of a scene: objects on point ranges, classifications on the whole file."""
 
     def __init__(self, space_id: str, label_row: LabelRowV2, space_info: dict[str, Any]) -> None:
@@ -179,23 +178,3 @@ class PointCloudFileSpace(Space):
         _core.point_cloud_remove_object(self._store(), self.space_id, object_hash)
         self._instances.pop(object_hash, None)
         return inst
-
-    def put_classification_instance(
-        self,
-        classification_instance: ClassificationInstance,
-        *,
-        on_overlap: str | None = "error",
-        created_at: datetime | None = None,
-        created_by: str | None = None,
-        last_edited_at: datetime | None = None,
-        last_edited_by: str | None = None,
-        confidence: float | None = None,
-        manual_annotation: bool | None = None,
-    ) -> None:
-        """Places a classification on the whole point cloud (one instance per ontology classification)."""
-        meta = meta_args(created_at, created_by, last_edited_at, last_edited_by, confidence, manual_annotation)
-        self._put_classification(classification_instance, None, on_overlap, meta)
-
-    def remove_classification_instance(self, classification_hash: str) -> ClassificationInstance | None:
-        """Removes a classification from the point cloud; returns it (KeyError when it is not there)."""
-        return self._remove_classification(classification_hash, None)

@@ -14,13 +14,13 @@ from labelrow.objects.frames import Range
 from labelrow.objects.html_node import HtmlNode, HtmlRange
 from labelrow.objects.spaces.base_space import (
     Space,
+    WholeSpaceClassificationsSpace,
     _Annotation,
     _ClassificationAnnotation,
     meta_args,
 )
 
 if TYPE_CHECKING:
-    from labelrow.objects.classification_instance import ClassificationInstance
     from labelrow.objects.coordinates import AudioCoordinates, HtmlCoordinates, TextCoordinates
     from labelrow.objects.ontology_labels_impl import LabelRowV2
     from labelrow.objects.ontology_object_instance import ObjectInstance
@@ -143,31 +143,10 @@ class _HtmlObjectAnnotation(_PlacedObjectAnnotation):
         self.ranges = list(coordinates.range)
 
 
-class _RangeSpaceBase(Space):
+class _RangeSpaceBase(WholeSpaceClassificationsSpace):
     """What audio, time series, text and HTML spaces share: whole-space classifications, object listings."""
 
     _annotation_class: type[_PlacedObjectAnnotation] = _RangeObjectAnnotation
-
-    def put_classification_instance(
-        self,
-        classification_instance: ClassificationInstance,
-        *,
-        on_overlap: Literal["error", "replace"] | None = "error",
-        created_at: datetime | None = None,
-        created_by: str | None = None,
-        last_edited_at: datetime | None = None,
-        last_edited_by: str | None = None,
-        confidence: float | None = None,
-        manual_annotation: bool | None = None,
-    ) -> None:
-        """Places `classification_instance` on the whole space (one instance per ontology classification;
-        `on_overlap="replace"` takes the place of the one there)."""
-        meta = meta_args(created_at, created_by, last_edited_at, last_edited_by, confidence, manual_annotation)
-        self._put_classification(classification_instance, None, on_overlap, meta)
-
-    def remove_classification_instance(self, classification_hash: str) -> ClassificationInstance | None:
-        """Removes a classification from the space; returns it (KeyError when the space does not hold it)."""
-        return self._remove_classification(classification_hash, None)
 
     def remove_object_instance(self, object_hash: str) -> ObjectInstance | None:
         """Removes an object from the space, whatever ranges it covers; returns it (an object the space does not
