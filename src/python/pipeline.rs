@@ -70,11 +70,17 @@ fn reads_frames_in_order(root: Val<'_>, spaces: &[std::sync::Arc<SpaceDef>]) -> 
     plain && no_spaces && spaces.is_empty()
 }
 
+/// Whether the process may run on at least two cores (asked once: the answer reads cgroup files on Linux).
+fn two_cores() -> bool {
+    static TWO: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *TWO.get_or_init(|| std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2))
+}
+
 /// Whether this load should run on two threads.
 pub(super) fn worth_it(tree: &Tree<'_>, source: &dyn Deferred, spaces: &[std::sync::Arc<SpaceDef>]) -> bool {
     ENABLED.load(Ordering::Relaxed)
         && source.count() >= MIN_FRAMES
-        && std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2)
+        && two_cores()
         && reads_frames_in_order(tree.root(), spaces)
 }
 
@@ -85,9 +91,9 @@ struct Incoming {
     batch: std::vec::IntoIter<Built>,
     spent: Sender<Tree<'static>>,
     /// The parse asked for something the walk cannot give in order (see [`Pipelined`]).
-    broken: Cell<bool>,
+    broken: bool,
     /// The parse was handed the failed walk of the frame it asked for.
-    took_walk_error: Cell<bool>,
+    took_walk_error: bool,
 }
 
 impl Deferred for Incoming {
@@ -102,14 +108,14 @@ impl Deferred for Incoming {
             };
             match next {
                 Some((i, built)) if i == index => {
-                    self.took_walk_error.set(built.is_err());
+                    self.took_walk_error = built.is_err();
                     return built;
                 }
                 Some((i, Ok(tree))) if i < index => self.recycle(tree),
                 _ => {
                     // A frame the parse skipped failed to walk (the one-thread path never walks it), the parse
                     // went back to a frame it passed, or the walk stopped: no answer here is the exact one.
-                    self.broken.set(true);
+                    self.broken = true;
                     return Err(LabelError::value(format!("frame {index} is not available in order")));
                 }
             }
@@ -145,8 +151,8 @@ pub(super) fn parse_pipelined(
                 frames,
                 batch: Vec::new().into_iter(),
                 spent,
-                broken: Cell::new(false),
-                took_walk_error: Cell::new(false),
+                broken: false,
+                took_walk_error: false,
             };
             let unparsed = Cell::new(false);
             let note = |_: &str| {
@@ -160,8 +166,8 @@ pub(super) fn parse_pipelined(
                 date_fallback: &note,
             };
             let result = parse_tree_deferred(tree.root(), &ctx, spaces, Some(&mut incoming));
-            let outcome = (!incoming.broken.get()).then(|| (result, unparsed.get()));
-            (outcome, incoming.took_walk_error.get())
+            let outcome = (!incoming.broken).then(|| (result, unparsed.get()));
+            (outcome, incoming.took_walk_error)
         });
         let mut batch = Vec::with_capacity(BATCH);
         for i in 0..count {
