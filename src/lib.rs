@@ -14,6 +14,7 @@ pub mod geometry;
 pub mod instance;
 pub mod medical;
 pub mod ontology;
+pub mod parallel;
 pub mod parse;
 pub mod ranges;
 pub mod rle;

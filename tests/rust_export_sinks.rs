@@ -10,7 +10,7 @@ use std::sync::Arc;
 use common::*;
 use labelrow::answers::AnswerValue;
 use labelrow::error::LabelError;
-use labelrow::export::{export_json, export_row, ExportOptions};
+use labelrow::export::{export_json, export_json_threads, export_row, ExportOptions, PARALLEL_MIN_ENTRIES};
 use labelrow::geometry::{Cuboid2DKind, Geometry, SkeletonPoint};
 use labelrow::instance::{AnnotationMeta, ClassificationData, FrameAnnotation, ObjectData};
 use labelrow::ontology::{AttrKind, Ontology};
@@ -424,6 +424,106 @@ fn random_stores_write_the_same_bytes() {
     }
     eprintln!("ok {ok}, failed {failed}");
     assert!(ok > cases / 2 && failed > 20, "ok {ok}, failed {failed}");
+}
+
+/// A video long enough for the two-thread export: `objects` tracks over `frames` frames, each on most frames,
+/// with random geometries, metadata and dynamic answers.
+fn long_video(rng: &mut Rng, frames: i64, objects: usize) -> RowStore {
+    let onto = onto();
+    let media = MediaInfo {
+        data_type: DataType::Video,
+        number_of_frames: frames,
+        fps: Value::from(25.0),
+        duration: Value::from(frames as f64 / 25.0),
+        is_shadow_data: false,
+    };
+    let header = Header {
+        label_hash: Value::from("lh"),
+        branch_name: Value::from("main"),
+        created_at: Some(date(rng)),
+        last_edited_at: Some(date(rng)),
+        data_hash: Value::from("DH"),
+        dataset_hash: Value::from("ds"),
+        dataset_title: Value::from("t"),
+        data_title: Value::from("v.mp4"),
+        data_type: DataType::Video,
+        annotation_task_status: Value::from("QUEUED"),
+        label_status: "LABEL_IN_PROGRESS".into(),
+        scene: None,
+        mcap_trust: false,
+    };
+    let mut row = RowStore::new(onto.clone(), media, header);
+    let u = unit(rng, Value::from("DH"), DataType::Video);
+    row.units.insert(0, u.clone());
+    let object_features = ["OBOX", "OPOLY", "OMASK", "OPT"];
+    for i in 0..objects {
+        let feature = onto.object(object_features[i % 4]).unwrap();
+        let mut d = ObjectData::new(format!("obj{i}"), onto.clone(), feature);
+        for f in 0..frames {
+            if rng.below(8) > 0 {
+                let mut g = geometry(rng, &u);
+                // Random masks rarely have the unit's size (an export error of their own).
+                while matches!(g, Geometry::Bitmask { .. }) {
+                    g = geometry(rng, &u);
+                }
+                let a = FrameAnnotation {
+                    geometry: g,
+                    meta: meta(rng),
+                    interpolate: None,
+                    event: None,
+                };
+                d.frames.insert(f, a);
+            }
+        }
+        let node = d.feature_node().clone();
+        for &attr in &node.dynamic_attrs {
+            let v = answer(rng, &onto, attr);
+            d.dynamic_answers.set(attr, v, &random_ranges(rng, frames));
+        }
+        row.add_object(Arc::new(Mutex::new(d)), true).unwrap();
+    }
+    row
+}
+
+/// Drops `frame` from object `i` while the frame index still lists it: an export error on that frame.
+fn lose_frame(row: &RowStore, i: usize, frame: i64) {
+    let (_, cell) = row.objects().nth(i).unwrap();
+    assert!(
+        cell.lock().frames.remove(&frame).is_some(),
+        "object {i} was not on frame {frame}"
+    );
+}
+
+#[test]
+fn two_thread_export_writes_the_same_bytes_and_the_first_error() {
+    let mut rng = Rng(0x0dd_ba11);
+    let row = long_video(&mut rng, 900, 6);
+    let entries: usize = row.labelled_frames().map(|(_, o)| o.len()).sum();
+    assert!(entries >= PARALLEL_MIN_ENTRIES, "{entries} entries");
+    for opts in [ExportOptions::default(), ExportOptions { renumber_objects: true }] {
+        let one = export_json_threads(&row, opts, false).unwrap();
+        let two = export_json_threads(&row, opts, true).unwrap();
+        assert!(one == two, "bytes differ between one and two threads");
+        assert!(one == serde_json::to_vec(&export_row(&row, opts).unwrap()).unwrap());
+    }
+    let err = |row: &RowStore| {
+        let one = export_json_threads(row, ExportOptions::default(), false).unwrap_err();
+        let two = export_json_threads(row, ExportOptions::default(), true).unwrap_err();
+        assert_eq!(one, two, "errors differ between one and two threads");
+        one.to_string()
+    };
+    // A bad frame near the end (written by the second thread), then also one near the start: the first one in
+    // frame order is the error, as on one thread.
+    let late = *row.objects().nth(2).unwrap().1.lock().frames.keys().last().unwrap();
+    lose_frame(&row, 2, late);
+    assert!(err(&row).contains(&format!("not on the frame {late}")), "{}", err(&row));
+    let early = *row.objects().nth(4).unwrap().1.lock().frames.keys().next().unwrap();
+    lose_frame(&row, 4, early);
+    assert!(
+        err(&row).contains(&format!("not on the frame {early}")),
+        "{}",
+        err(&row)
+    );
 }
 
 #[test]

@@ -3,6 +3,7 @@
 //! One walk ([`export_into`]) feeds a [`LabelSink`]; the sinks are JSON bytes ([`export_json`]), a serde
 //! `Value` ([`export_row`]) and, in the Python binding, dicts and lists built directly.
 
+mod bytes_out;
 mod geometry;
 mod json;
 mod ranges;
@@ -23,8 +24,9 @@ use crate::instance::{AnnotationMeta, FrameAnnotation, ObjectData};
 use crate::ranges::Frame;
 use crate::row::{DataType, DataUnit, RowStore};
 
+pub use bytes_out::{ByteOut, ForeignBuf, Grow};
 pub use geometry::write_geometry;
-pub use json::{export_json, JsonSink};
+pub use json::{export_json, export_json_into, export_json_threads, json_size_guess, JsonSink, PARALLEL_MIN_ENTRIES};
 pub use ranges::{is_html, write_html_ranges};
 pub use sink::{FastMap, Key, LabelSink, NullSink};
 pub use value::{value_of, ValueSink};
@@ -334,6 +336,20 @@ fn label_blob<S: LabelSink>(row: &RowStore, frame: Frame, unit: &DataUnit, s: &m
     Ok(())
 }
 
+/// `"frame": blob` entries of a multi-frame unit's `labels`, for `frames` in order.
+fn write_frame_labels<S: LabelSink>(
+    row: &RowStore,
+    frames: impl Iterator<Item = Frame>,
+    sizes: &DataUnit,
+    s: &mut S,
+) -> Result<()> {
+    for f in frames {
+        s.key_int(f);
+        label_blob(row, f, sizes, s)?;
+    }
+    Ok(())
+}
+
 /// The `labels` value of a unit. On multi-frame rows every unit carries all labelled frames (the reference
 /// writes them so), and frame sizes (for bitmasks) are the row's, i.e. the first unit's.
 fn unit_labels<S: LabelSink>(row: &RowStore, frame: Frame, unit: &DataUnit, s: &mut S) -> Result<()> {
@@ -342,10 +358,7 @@ fn unit_labels<S: LabelSink>(row: &RowStore, frame: Frame, unit: &DataUnit, s: &
     }
     let sizes = row.units.first().map_or(unit, |(_, u)| u);
     s.begin_map(0);
-    for (f, _) in row.labelled_frames() {
-        s.key_int(f);
-        label_blob(row, f, sizes, s)?;
-    }
+    s.frame_labels(row, sizes)?;
     if row.header.data_type == DataType::Scene && unit.hash == row.header.data_hash {
         scene::write_scene_image_labels(row, s)?;
         scene::write_mcap_point_clouds(row, s);

@@ -5,6 +5,9 @@ use std::collections::HashMap;
 
 use serde_json::{Number, Value};
 
+use crate::error::Result;
+use crate::row::{DataUnit, RowStore};
+
 /// Hashes for the sinks' caches (timestamps, repeated strings): the keys are ours, not an attacker's, and
 /// SipHash would cost as much as the formatting a cache saves.
 pub type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
@@ -167,6 +170,14 @@ pub trait LabelSink {
     fn null(&mut self);
     /// A timestamp in UTC seconds, written as the reference's date string.
     fn date(&mut self, secs: i64);
+
+    /// The entries of a multi-frame unit's `labels`: every labelled frame in order, `"frame": blob`.
+    fn frame_labels(&mut self, row: &RowStore, sizes: &DataUnit) -> Result<()>
+    where
+        Self: Sized,
+    {
+        super::write_frame_labels(row, row.labelled_frames().map(|(f, _)| f), sizes, self)
+    }
 
     /// A number of the store, keeping its int / float type.
     fn number(&mut self, n: &Number) {

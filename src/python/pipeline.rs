@@ -10,7 +10,6 @@
 //! finish exactly as that one would (see [`Pipelined`]).
 
 use std::cell::Cell;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, sync_channel, Receiver, Sender};
 
 use pyo3::prelude::*;
@@ -34,13 +33,18 @@ type Built = (u32, Result<Tree<'static>, LabelError>);
 /// Loads with fewer frames than this are not worth a thread.
 const MIN_FRAMES: u32 = 8;
 
-static ENABLED: AtomicBool = AtomicBool::new(true);
-
 /// Turns two-thread dict loads on or off for the process (on by default); returns the previous setting. Off
 /// suits a process that already keeps every core busy with loads of its own.
 #[pyfunction]
 pub fn set_pipelined_loads(enabled: bool) -> bool {
-    ENABLED.swap(enabled, Ordering::Relaxed)
+    crate::parallel::set(&crate::parallel::LOADS, enabled)
+}
+
+/// Turns the two-thread JSON export of large multi-frame rows on or off for the process (on by default);
+/// returns the previous setting.
+#[pyfunction]
+pub fn set_parallel_export(enabled: bool) -> bool {
+    crate::parallel::set(&crate::parallel::EXPORT, enabled)
 }
 
 /// A two-thread load's answer: the parse's result, and whether a date string needed the Python fallback (as in
@@ -70,17 +74,10 @@ fn reads_frames_in_order(root: Val<'_>, spaces: &[std::sync::Arc<SpaceDef>]) -> 
     plain && no_spaces && spaces.is_empty()
 }
 
-/// Whether the process may run on at least two cores (asked once: the answer reads cgroup files on Linux).
-fn two_cores() -> bool {
-    static TWO: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *TWO.get_or_init(|| std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2))
-}
-
 /// Whether this load should run on two threads.
 pub(super) fn worth_it(tree: &Tree<'_>, source: &dyn Deferred, spaces: &[std::sync::Arc<SpaceDef>]) -> bool {
-    ENABLED.load(Ordering::Relaxed)
-        && source.count() >= MIN_FRAMES
-        && two_cores()
+    source.count() >= MIN_FRAMES
+        && crate::parallel::allowed(&crate::parallel::LOADS)
         && reads_frames_in_order(tree.root(), spaces)
 }
 

@@ -13,7 +13,7 @@ use super::objects::{geometry_arg, now_secs, ranges_arg, MetaArgs, PyObjectCell}
 use super::ontology::PyOntology;
 use super::tree::tree_from_py;
 use crate::error::LabelError;
-use crate::export::{export_json, ExportOptions};
+use crate::export::ExportOptions;
 use crate::instance::{Geometries, MetaUpdate, ObjectCell};
 use crate::parse::{parse_tree_deferred, ParseContext};
 use crate::ranges::Frame;
@@ -218,10 +218,7 @@ impl PyRow {
     /// The label dict as JSON bytes, written in Rust without the GIL.
     #[pyo3(signature = (renumber_objects=false))]
     fn to_json<'py>(&self, py: Python<'py>, renumber_objects: bool) -> PyResult<Bound<'py, pyo3::types::PyBytes>> {
-        let bytes = py
-            .detach(|| export_json(&self.inner.lock(), ExportOptions { renumber_objects }))
-            .py_err(py)?;
-        Ok(pyo3::types::PyBytes::new(py, &bytes))
+        super::json_out::to_json_bytes(py, &self.inner.lock(), ExportOptions { renumber_objects })
     }
 
     /// The label dict as Python objects, built straight from the store (the GIL is needed throughout).
