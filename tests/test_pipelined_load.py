@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from labelrow import _core
-from labelrow.exceptions import LabelRowError
+from labelrow.exceptions import LabelRowError, LabelRowTypeError
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benches"))
@@ -82,6 +82,18 @@ def test_generated_rows_load_the_same_on_two_threads(profile: str, scale: float,
     assert err is None
     # Not a vacuous comparison: the row holds the generated objects.
     assert len(row.get_object_instances()) == len(gen.labels["object_answers"])
+
+
+@pytest.mark.parametrize(("profile", "scale"), PROFILES)
+def test_well_formed_rows_finish_on_two_threads(profile: str, scale: float) -> None:
+    """The two-thread load answers by itself: giving up and redoing the load on one thread gives the same row,
+    so only this count shows a parse that reads the deferred values out of the walk's order."""
+    gen = G.generate(profile, scale=scale, seed=1)
+    row = LIB.new_row(gen.ontology, gen.media)
+    finished, gave_up = _core.pipelined_load_counts()
+    with pipelined(True):
+        row.from_labels_dict(gen.labels)
+    assert _core.pipelined_load_counts() == (finished + 1, gave_up)
 
 
 def _frames(labels: dict) -> list[tuple[dict, str]]:
@@ -150,6 +162,63 @@ def test_the_first_failure_in_frame_order_is_the_answer(profile: str, scale: flo
         _, err = both(gen, labels)
         # The earlier frame's failure: on the walk a TypeError, on the parse a LabelRowError.
         assert isinstance(err, LabelRowError if first is parse_refuses else TypeError), err
+
+
+ANSWERS = ["object_answers", "object_actions", "classification_answers"]
+
+
+def _answers_entry(labels: dict, key: str) -> dict:
+    """The middle entry of a top-level answers dict (they are walked after the frames, see `Place::Answers`)."""
+    entries = list(labels[key].values())
+    assert entries, key
+    return entries[len(entries) // 2]
+
+
+@pytest.mark.parametrize(("profile", "scale"), [("video_5k_x20", 0.01), ("img_group_500", 0.05)])
+@pytest.mark.parametrize("key", ANSWERS)
+@pytest.mark.parametrize("what", ["walk", "parse"])
+def test_a_bad_answers_entry_fails_the_same_on_two_threads(profile: str, scale: float, key: str, what: str) -> None:
+    gen = G.generate(profile, scale=scale, seed=5)
+    labels = copy.deepcopy(gen.labels)
+    if not labels[key]:
+        pytest.skip(f"the generated {profile} row has no {key}")
+    entry = _answers_entry(labels, key)
+    if what == "walk":
+        entry["extra"] = object()
+    else:
+        entry["actions" if key == "object_actions" else "classifications"] = 5
+    _, err = both(gen, labels)
+    if what == "walk":
+        assert isinstance(err, TypeError) and "unsupported value" in str(err), err
+    else:
+        field = "actions" if key == "object_actions" else "classifications"
+        assert isinstance(err, LabelRowTypeError), err
+        assert f"label_row.{key}[" in str(err) and f"].{field}: expected a list" in str(err), err
+
+
+@pytest.mark.parametrize(("profile", "scale"), [("video_5k_x20", 0.01), ("img_group_500", 0.05)])
+def test_a_bad_frame_comes_before_a_bad_answers_entry(profile: str, scale: float) -> None:
+    """The answers dicts are read after every unit: a frame the parse refuses is the error even where an answers
+    entry holds a value the walk refuses, on one thread and on two."""
+    gen = G.generate(profile, scale=scale, seed=9)
+    labels = copy.deepcopy(gen.labels)
+    frames = [i for i in range(len(_frames(labels))) if _objects(labels, i)]
+    parse_refuses(labels, frames[-1])
+    _answers_entry(labels, "object_answers")["extra"] = object()
+    _, err = both(gen, labels)
+    assert isinstance(err, LabelRowError) and "objects[0]" in str(err), err
+
+
+def test_answers_are_loaded_the_same_on_two_threads() -> None:
+    """Rows with every answers dict non-empty: the objects' static answers and actions and the classifications
+    come through the deferred walk identically."""
+    gen = G.generate("img_group_500", scale=0.05, seed=2)
+    assert all(gen.labels[k] for k in ANSWERS)
+    row, err = both(gen, gen.labels)
+    assert err is None
+    d = row.to_encord_dict()
+    assert len(d["object_answers"]) == len(gen.labels["object_answers"])
+    assert len(d["classification_answers"]) == len(gen.labels["classification_answers"])
 
 
 def test_a_value_the_parse_skips_is_not_walked_on_either_path() -> None:

@@ -18,6 +18,9 @@ def register_coordinate_classes(classes: dict[type, str]) -> None: ...
 def set_pipelined_loads(enabled: bool) -> bool:
     """Two-thread dict loads (walk and parse side by side) on or off; returns the previous setting."""
 
+def pipelined_load_counts() -> tuple[int, int]:
+    """Two-thread dict loads finished, and given up (redone on one thread), in this process."""
+
 def set_parallel_export(enabled: bool) -> bool:
     """Two-thread `to_json` of long multi-frame rows on or off; returns the previous setting."""
 

@@ -269,22 +269,35 @@ pub(crate) fn parse_tree_deferred(
     if event_based {
         events::check_objects_terminated(builder.row)?;
     }
-    builder.spaces(
-        spaces,
-        field("object_answers"),
-        field("classification_answers"),
-        field("data_units"),
-    )?;
-    if builder.row.header.mcap_trust {
-        builder.mcap_spaces(
-            field("data_units"),
-            field("object_answers"),
-            field("classification_answers"),
-        )?;
+    // The answers dicts, where the input left them for later, are built in the order a two-thread load walks
+    // them (see `Place::Answers`); the space and MCAP readers need `classification_answers` early.
+    let oa_tree = builder.build_deferred(field("object_answers"))?;
+    let object_answers = oa_tree.as_ref().map_or(field("object_answers"), Tree::root);
+    let early =
+        spaces.and_then(Val::as_map).is_some_and(|m| m.iter().next().is_some()) || builder.row.header.mcap_trust;
+    let early_ca = if early {
+        builder.build_deferred(field("classification_answers"))?
+    } else {
+        None
+    };
+    {
+        // Without spaces (a non-empty map) or MCAP trust, neither reader looks at `classification_answers`.
+        let ca = early_ca.as_ref().map_or(field("classification_answers"), Tree::root);
+        builder.spaces(spaces, object_answers, ca, field("data_units"))?;
+        if builder.row.header.mcap_trust {
+            builder.mcap_spaces(field("data_units"), object_answers, ca)?;
+        }
     }
-    builder.object_answers(field("object_answers"))?;
-    builder.object_actions(field("object_actions"))?;
-    builder.classification_answers(field("classification_answers"))?;
+    builder.object_answers(object_answers)?;
+    let actions_tree = builder.build_deferred(field("object_actions"))?;
+    builder.object_actions(actions_tree.as_ref().map_or(field("object_actions"), Tree::root))?;
+    let late_ca = if early {
+        None
+    } else {
+        builder.build_deferred(field("classification_answers"))?
+    };
+    let ca_tree = early_ca.as_ref().or(late_ca.as_ref());
+    builder.classification_answers(ca_tree.map_or(field("classification_answers"), Tree::root))?;
     row.shrink_frame_index();
     Ok(row)
 }
@@ -324,6 +337,17 @@ impl Builder<'_, '_, '_> {
         let shared = self.strings.get(s);
         self.recent_strings.put(s, shared.clone());
         Ok(Some(shared))
+    }
+
+    /// The tree of `v` if the input left it for later ([`crate::tree::Node::Deferred`]), built now.
+    fn build_deferred(&mut self, v: Val<'_>) -> Result<Option<Tree<'static>>> {
+        let Some(index) = v.deferred() else {
+            return Ok(None);
+        };
+        let Some(source) = self.deferred.as_deref_mut() else {
+            return Err(LabelError::value("a value was left unread"));
+        };
+        source.build(index).map(Some)
     }
 
     /// `ParseContext::date_or_now`, remembering the dates it parsed natively.

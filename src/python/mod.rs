@@ -46,7 +46,7 @@ mod _core {
     #[pymodule_export]
     use super::ontology::PyOntology;
     #[pymodule_export]
-    use super::pipeline::{set_parallel_export, set_pipelined_loads};
+    use super::pipeline::{pipelined_load_counts, set_parallel_export, set_pipelined_loads};
     #[pymodule_export]
     use super::point_cloud::{
         point_cloud_meta, point_cloud_put, point_cloud_ranges, point_cloud_remove_object, point_cloud_remove_ranges,

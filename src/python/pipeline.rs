@@ -1,15 +1,18 @@
-//! A dict load on two threads: the calling thread walks the frames of the Python label dict (which needs the
-//! GIL) while a second thread parses the frames already walked into the row (which does not). Walking and
-//! parsing cost about the same, so on a machine with two free cores the load takes about half the time.
+//! A dict load on two threads: the calling thread walks the values the walk of the Python label dict left for
+//! later (frames, then the answers dicts; walking needs the GIL) while a second thread parses the ones already
+//! walked into the row (which does not). Walking and parsing cost about the same, so on a machine with two free
+//! cores the load takes about half the time.
 //!
-//! The parse meets the frames in the order the walk left them, so the walk can run ahead of it: it builds every
-//! frame's tree in index order and sends it over a bounded channel; the parser asks for frame `i` and takes
-//! trees off the channel until it has it (skipping values it never reads, such as an image's frame-level
-//! `classifications`). Only rows whose parse reads each frame once, in order, go this way: rows with spaces and
-//! scenes read unit labels again later and stay on the one-thread path, as does any load this path cannot
-//! finish exactly as that one would (see [`Pipelined`]).
+//! The parse meets those values in a known order (the source's `parse_order`: frames in the order the walk
+//! left them, then `object_answers`, `object_actions`, `classification_answers`), so the walk can run ahead of
+//! it: it builds each value's tree in that order and sends it over a bounded channel; the parser asks for value
+//! `i` and takes trees off the channel until it has it (skipping values it never reads, such as an image's
+//! frame-level `classifications`). Only rows whose parse reads each value once, in that order, go this way:
+//! rows with spaces and scenes read unit labels again later and stay on the one-thread path, as does any load
+//! this path cannot finish exactly as that one would (see [`Pipelined`]).
 
 use std::cell::Cell;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{channel, sync_channel, Receiver, Sender};
 
 use pyo3::prelude::*;
@@ -53,8 +56,8 @@ pub fn set_parallel_export(enabled: bool) -> bool {
 /// one-thread path gives the exact answer.
 pub(super) type Pipelined = Option<(Result<RowStore, LabelError>, bool)>;
 
-/// Whether the parse of `root` reads each deferred frame at most once, in index order.
-fn reads_frames_in_order(root: Val<'_>, spaces: &[std::sync::Arc<SpaceDef>]) -> bool {
+/// Whether the parse of `root` reads each deferred value at most once, in the source's parse order.
+fn reads_deferred_in_order(root: Val<'_>, spaces: &[std::sync::Arc<SpaceDef>]) -> bool {
     let data_type = root.get("data_type").and_then(Val::as_str).and_then(DataType::parse);
     let plain = matches!(
         data_type,
@@ -78,13 +81,15 @@ fn reads_frames_in_order(root: Val<'_>, spaces: &[std::sync::Arc<SpaceDef>]) -> 
 pub(super) fn worth_it(tree: &Tree<'_>, source: &dyn Deferred, spaces: &[std::sync::Arc<SpaceDef>]) -> bool {
     source.count() >= MIN_FRAMES
         && crate::parallel::allowed(&crate::parallel::LOADS)
-        && reads_frames_in_order(tree.root(), spaces)
+        && reads_deferred_in_order(tree.root(), spaces)
 }
 
 /// The parser's end of the channel.
 struct Incoming {
+    /// Where each deferred value comes in the walk's order (by index).
+    position: Vec<u32>,
     frames: Receiver<Vec<Built>>,
-    /// The rest of the batch last received, in index order.
+    /// The rest of the batch last received, in walk order.
     batch: std::vec::IntoIter<Built>,
     spent: Sender<Tree<'static>>,
     /// The parse asked for something the walk cannot give in order (see [`Pipelined`]).
@@ -108,12 +113,14 @@ impl Deferred for Incoming {
                     self.took_walk_error = built.is_err();
                     return built;
                 }
-                Some((i, Ok(tree))) if i < index => self.recycle(tree),
+                Some((i, Ok(tree))) if self.position.get(i as usize) < self.position.get(index as usize) => {
+                    self.recycle(tree);
+                }
                 _ => {
                     // A frame the parse skipped failed to walk (the one-thread path never walks it), the parse
                     // went back to a frame it passed, or the walk stopped: no answer here is the exact one.
                     self.broken = true;
-                    return Err(LabelError::value(format!("frame {index} is not available in order")));
+                    return Err(LabelError::value(format!("value {index} is not available in order")));
                 }
             }
         }
@@ -129,7 +136,7 @@ impl Deferred for Incoming {
     }
 }
 
-/// Parses `tree` on a second thread while this one walks the frames of `source` (see the module notes). The
+/// Parses `tree` on a second thread while this one walks the deferred values of `source` (see the module notes). The
 /// date strings the core cannot read are only noted, as in `parse_row`'s first attempt.
 pub(super) fn parse_pipelined(
     tree: &Tree<'_>,
@@ -139,12 +146,17 @@ pub(super) fn parse_pipelined(
     spaces: &[std::sync::Arc<SpaceDef>],
     now: i64,
 ) -> Pipelined {
-    let count = source.count();
+    let order = source.parse_order();
+    let mut position = vec![0u32; order.len()];
+    for (pos, &i) in (0u32..).zip(&order) {
+        position[i as usize] = pos;
+    }
     let (to_parser, frames) = sync_channel(DEPTH);
     let (spent, from_parser) = channel();
     let (outcome, took_walk_error) = std::thread::scope(|scope| {
         let parser = scope.spawn(move || {
             let mut incoming = Incoming {
+                position,
                 frames,
                 batch: Vec::new().into_iter(),
                 spent,
@@ -167,14 +179,14 @@ pub(super) fn parse_pipelined(
             (outcome, incoming.took_walk_error)
         });
         let mut batch = Vec::with_capacity(BATCH);
-        for i in 0..count {
+        for (pos, &i) in order.iter().enumerate() {
             while let Ok(spent) = from_parser.try_recv() {
                 source.recycle(spent);
             }
             let built = source.build(i);
             let failed = built.is_err();
             batch.push((i, built));
-            if batch.len() == BATCH || failed || i + 1 == count {
+            if batch.len() == BATCH || failed || pos + 1 == order.len() {
                 let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
                 // A closed channel: the parse is over (done or failed) and wants no more frames.
                 if to_parser.send(full).is_err() {
@@ -196,5 +208,18 @@ pub(super) fn parse_pipelined(
         // one-thread path would not have walked it, so its exception is not the answer.
         source.forget_error();
     }
+    let counter = if outcome.is_some() { &FINISHED } else { &GAVE_UP };
+    counter.fetch_add(1, Ordering::Relaxed);
     outcome
+}
+
+/// Two-thread loads finished, and given up (redone on one thread), in this process.
+static FINISHED: AtomicU64 = AtomicU64::new(0);
+static GAVE_UP: AtomicU64 = AtomicU64::new(0);
+
+/// How many two-thread dict loads this process finished, and how many it gave up and redid on one thread (a
+/// load the two-thread path cannot answer exactly; on well-formed rows, none).
+#[pyfunction]
+pub fn pipelined_load_counts() -> (u64, u64) {
+    (FINISHED.load(Ordering::Relaxed), GAVE_UP.load(Ordering::Relaxed))
 }

@@ -99,9 +99,10 @@ type Ahead = (*mut ffi::PyObject, *mut ffi::PyObject, ffi::Py_ssize_t);
 struct Walk<'py> {
     py: Python<'py>,
     b: Builder<'static>,
-    /// Whether the values of `data_units.*.labels` are left for later (into `deferred`).
+    /// Whether the values of `data_units.*.labels` and the answers dicts are left for later (into `deferred`).
     defer: bool,
-    deferred: Vec<Bound<'py, PyAny>>,
+    /// The values left for later, with their places.
+    deferred: Vec<(Bound<'py, PyAny>, Place)>,
     stack: Vec<Frame<'py>>,
     /// Entries of the open dicts, read ahead (a region per dict, innermost last).
     entries: Vec<Ahead>,
@@ -139,8 +140,8 @@ impl KeyCache {
 }
 
 /// Reads a Python label dict (or any value `to_value` accepts) into a tree. Each frame of `data_units.*.labels`
-/// that is a plain dict or list stays a Python object ([`Node::Deferred`]); the parser has the returned
-/// [`Frames`] walk it when it gets there.
+/// and each answers dict (see [`Place::Answers`]) that is a plain dict or list stays a Python object
+/// ([`Node::Deferred`]); the parser has the returned [`Frames`] walk it when it gets there.
 pub fn walk<'py>(ob: &Bound<'py, PyAny>) -> PyResult<(Tree<'static>, Frames<'py>)> {
     let mut w = Walk::new(ob.py(), Builder::new(""), true);
     let root = w.run(ob, Place::Root)?;
@@ -157,11 +158,11 @@ pub fn walk<'py>(ob: &Bound<'py, PyAny>) -> PyResult<(Tree<'static>, Frames<'py>
     Ok((b.finish(root), frames))
 }
 
-/// The frames a [`walk`] left as Python objects, walked into trees of their own on demand (reusing the
-/// buffers of the previous one).
+/// The values a [`walk`] left as Python objects (frames and answers dicts), walked into trees of their own on
+/// demand (reusing the buffers of the previous one).
 pub struct Frames<'py> {
     py: Python<'py>,
-    objects: Vec<Bound<'py, PyAny>>,
+    objects: Vec<(Bound<'py, PyAny>, Place)>,
     spare: Buffers,
     /// The exception a frame's walk raised (the parser only carries a `LabelError`): the load's answer.
     error: Option<PyErr>,
@@ -181,7 +182,7 @@ impl Frames<'_> {
 
 impl Deferred for Frames<'_> {
     fn build(&mut self, index: u32) -> Result<Tree<'static>, LabelError> {
-        let Some(ob) = self.objects.get(index as usize) else {
+        let Some((ob, place)) = self.objects.get(index as usize) else {
             return Err(LabelError::value(format!("no deferred value {index}")));
         };
         let mut w = Walk::new(
@@ -189,7 +190,7 @@ impl Deferred for Frames<'_> {
             Builder::with_buffers("", std::mem::take(&mut self.spare)),
             false,
         );
-        match w.run(ob, Place::Frame) {
+        match w.run(ob, *place) {
             Ok(root) => {
                 let (tree, spare) = w.b.finish_keeping(root);
                 self.spare = spare;
@@ -214,6 +215,13 @@ impl Deferred for Frames<'_> {
 
     fn forget_error(&mut self) {
         self.error = None;
+    }
+
+    fn parse_order(&self) -> Vec<u32> {
+        let mut order: Vec<u32> = (0..self.count()).collect();
+        // Stable: frames keep the walk's order, which is the parse's.
+        order.sort_by_key(|&i| self.objects[i as usize].1.deferred_rank());
+        order
     }
 }
 
@@ -299,11 +307,11 @@ impl<'py> Walk<'py> {
         Ok(self.root.take().unwrap_or(Node::Null))
     }
 
-    /// Leaves a frame (a plain dict or list) for later: see [`walk`].
-    fn defer(&mut self, child: &mut Child<'py>, kind: DeferredKind) -> PyResult<()> {
+    /// Leaves a frame or an answers dict (a plain dict or list) for later: see [`walk`].
+    fn defer(&mut self, child: &mut Child<'py>, kind: DeferredKind, place: Place) -> PyResult<()> {
         let index = u32::try_from(self.deferred.len()).map_err(|_| too_large(self.py, TooLarge))?;
         let ob = child.own(self.py).clone();
-        self.deferred.push(ob);
+        self.deferred.push((ob, place));
         self.leaf(Node::Deferred(index, kind));
         Ok(())
     }
@@ -341,14 +349,14 @@ impl<'py> Walk<'py> {
                 self.leaf(Node::Bool(p == ffi::Py_True()));
                 return Ok(());
             } else if ffi::PyDict_CheckExact(p) != 0 {
-                if place == Place::Frame && self.defer {
-                    return self.defer(child, DeferredKind::Map);
+                if self.defer && place.deferred_rank().is_some() {
+                    return self.defer(child, DeferredKind::Map, place);
                 }
                 self.open_dict(child.own(py).clone(), place);
                 return Ok(());
             } else if ffi::PyList_CheckExact(p) != 0 {
-                if place == Place::Frame && self.defer {
-                    return self.defer(child, DeferredKind::List);
+                if self.defer && place.deferred_rank().is_some() {
+                    return self.defer(child, DeferredKind::List, place);
                 }
                 self.stack.push(Frame {
                     obj: child.own(py).clone(),

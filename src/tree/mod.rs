@@ -55,7 +55,8 @@ pub(crate) enum Node {
     /// A value the tree's source keeps (index `0` of a [`Deferred`] source), built into a tree of its own when
     /// the parser reaches it. The walk over a Python label dict leaves each frame of `data_units.*.labels` so:
     /// a frame is then walked and parsed while its objects are still in the cache, and no whole-row tree is
-    /// ever built. (Only the Python binding makes these.)
+    /// ever built. It leaves the answers dicts too (see [`Place::Answers`]). (Only the Python binding makes
+    /// these.)
     #[cfg_attr(not(feature = "python"), allow(dead_code))]
     Deferred(u32, DeferredKind),
 }
@@ -79,6 +80,10 @@ pub(crate) enum Place {
     ObjectEntry,
     /// A value nothing reads: left out of the tree.
     Ignored,
+    /// `object_answers`, `object_actions` or `classification_answers` (rank 0, 1, 2: the order the parse reads
+    /// them in, after every unit). The walk over a Python dict leaves them for later too, so that a two-thread
+    /// load walks them while the frames are parsed.
+    Answers(u8),
     Other,
 }
 
@@ -87,12 +92,27 @@ impl Place {
     pub(crate) fn child(self, key: &str) -> Place {
         match (self, key) {
             (Place::Root, "data_units") => Place::DataUnits,
+            (Place::Root, "object_answers") => Place::Answers(0),
+            (Place::Root, "object_actions") => Place::Answers(1),
+            (Place::Root, "classification_answers") => Place::Answers(2),
             (Place::DataUnits, _) => Place::Unit,
             (Place::Unit, "labels") => Place::Labels,
             (Place::Labels, _) => Place::Frame,
             (Place::Frame, "objects") => Place::FrameObjects,
             (Place::ObjectEntry, "color" | "value") => Place::Ignored,
             _ => Place::Other,
+        }
+    }
+
+    /// Where a value in this place comes in the parse's reading order among the values a walk may leave for
+    /// later (frames first, then the answers dicts by rank); `None` for values read with their parent. (Only
+    /// the Python binding's walk leaves values for later.)
+    #[cfg_attr(not(feature = "python"), allow(dead_code))]
+    pub(crate) fn deferred_rank(self) -> Option<u8> {
+        match self {
+            Place::Frame => Some(0),
+            Place::Answers(rank) => Some(1 + rank),
+            _ => None,
         }
     }
 
@@ -120,8 +140,12 @@ pub(crate) trait Deferred {
     fn build(&mut self, index: u32) -> Result<Tree<'static>, crate::error::LabelError>;
     /// Hands back a tree from [`Deferred::build`] so that the next one reuses its buffers.
     fn recycle(&mut self, tree: Tree<'static>);
-    /// How many values the source holds (indices `0..count()`, in the order a parse meets them).
+    /// How many values the source holds (indices `0..count()`).
     fn count(&self) -> u32;
+    /// The indices in the order a parse that reads each value once meets them.
+    fn parse_order(&self) -> Vec<u32> {
+        (0..self.count()).collect()
+    }
     /// Forgets the failure of a [`Deferred::build`] whose tree the parse never asked for (built ahead of it).
     fn forget_error(&mut self) {}
 }
