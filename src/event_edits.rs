@@ -94,11 +94,13 @@ fn store_event(
         let mut o = cell.lock();
         o.had_events = true;
         let added = !o.frames.contains_key(&frame);
-        let a = o.frames.entry(frame).or_insert_with(|| FrameAnnotation {
-            geometry: geometry.clone(),
-            meta: AnnotationMeta::new(now),
-            interpolate: None,
-            event: None,
+        let a = o.frames.entry(frame).or_insert_with(|| {
+            Box::new(FrameAnnotation {
+                geometry: geometry.clone(),
+                meta: AnnotationMeta::new(now),
+                interpolate: None,
+                event: None,
+            })
         });
         a.geometry = geometry;
         if kind == EventKind::Delete {

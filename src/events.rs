@@ -3,8 +3,6 @@
 //! `delete` that it does not. Everything here reads the object's frame map (a `BTreeMap`), so a lookup at an
 //! offset costs O(log n) in the number of events, whatever the offsets' magnitude.
 
-use std::collections::BTreeMap;
-
 use crate::error::{LabelError, Result};
 use crate::geometry::{Geometry, Num};
 use crate::instance::FrameAnnotation;
@@ -101,11 +99,11 @@ pub fn mode_of(a: &FrameAnnotation) -> &str {
     a.interpolate.as_deref().unwrap_or("hold")
 }
 
-type Events = BTreeMap<Frame, FrameAnnotation>;
+type Events = crate::instance::FrameMap;
 
 /// The last entry at or before `frame`.
 fn preceding(events: &Events, frame: Frame) -> Option<(Frame, &FrameAnnotation)> {
-    events.range(..=frame).next_back().map(|(f, a)| (*f, a))
+    events.range(..=frame).next_back().map(|(f, a)| (*f, &**a))
 }
 
 /// The upsert holding over `frame` (its frame), or None where the object does not exist.

@@ -12,7 +12,7 @@ use labelrow::answers::AnswerValue;
 use labelrow::error::LabelError;
 use labelrow::export::{export_json, export_json_threads, export_row, ExportOptions, PARALLEL_MIN_ENTRIES};
 use labelrow::geometry::{Cuboid2DKind, Geometry, SkeletonPoint};
-use labelrow::instance::{AnnotationMeta, ClassificationData, FrameAnnotation, ObjectData};
+use labelrow::instance::{AnnotationMeta, ClassificationData, FrameAnnotation, FrameMap, ObjectData};
 use labelrow::ontology::{AttrKind, Ontology};
 use labelrow::ranges::RangeSet;
 use labelrow::row::{DataType, DataUnit, Header, MediaInfo, RowStore};
@@ -348,18 +348,18 @@ fn random_row(rng: &mut Rng) -> RowStore {
         let hash = format!("{}#{i}", string(rng));
         let mut d = ObjectData::new(hash, onto.clone(), feature);
         d.object_number = (rng.below(2) == 0).then(|| rng.next() % 100);
-        let mut on: BTreeMap<i64, FrameAnnotation> = BTreeMap::new();
+        let mut on: FrameMap = BTreeMap::new();
         for _ in 0..=rng.below(4) {
             let f = rng.frame(frames);
             let u = row.units.get(&f).unwrap_or(&first_unit);
             on.insert(
                 f,
-                FrameAnnotation {
+                Box::new(FrameAnnotation {
                     geometry: geometry(rng, u),
                     meta: meta(rng),
                     interpolate: (rng.below(5) == 0).then(|| string(rng).into()),
                     event: None,
-                },
+                }),
             );
         }
         d.frames = on;
@@ -472,7 +472,7 @@ fn long_video(rng: &mut Rng, frames: i64, objects: usize) -> RowStore {
                     interpolate: None,
                     event: None,
                 };
-                d.frames.insert(f, a);
+                d.frames.insert(f, Box::new(a));
             }
         }
         let node = d.feature_node().clone();

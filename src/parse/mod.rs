@@ -305,7 +305,7 @@ pub(crate) fn parse_tree_deferred(
 /// Objects met in `data_units` by hash, in order of first appearance, with their frames as read. The key is the
 /// object's hash (moved into the object when it joins the row), so no second copy is made.
 type PendingObjects =
-    indexmap::IndexMap<String, (ObjectData, Vec<(Frame, FrameAnnotation)>), foldhash::fast::RandomState>;
+    indexmap::IndexMap<String, (ObjectData, Vec<(Frame, Box<FrameAnnotation>)>), foldhash::fast::RandomState>;
 
 struct Builder<'r, 'c, 'd> {
     /// Whether the row is a continuous scene, whose frame objects are events.

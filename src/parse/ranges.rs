@@ -230,12 +230,12 @@ impl Builder<'_, '_, '_> {
         self.object_answer_list(&mut o, as_list(answers, &cpath)?, &cpath, 1, None)?;
         o.frames = BTreeMap::from([(
             0,
-            FrameAnnotation {
+            Box::new(FrameAnnotation {
                 geometry,
                 meta,
                 interpolate: None,
                 event: None,
-            },
+            }),
         )]);
         self.row.add_object(Arc::new(Mutex::new(o)), true)?;
         Ok(())

@@ -264,12 +264,12 @@ impl Builder<'_, '_, '_> {
         data.had_events |= event.is_some();
         frames.push((
             frame,
-            FrameAnnotation {
+            Box::new(FrameAnnotation {
                 geometry,
                 meta,
                 interpolate,
                 event,
-            },
+            }),
         ));
         Ok(())
     }
