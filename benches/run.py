@@ -7,6 +7,8 @@ Rows are generated at run time (``benches/generate.py``, seeded). For every prof
 libraries are timed in the same process on identical inputs, each repetition on a fresh row (a new
 ``from_media_metadata`` row loaded from a freshly parsed dict; see ``ROW POLICY`` below), and the median of
 the repetitions is reported together with the ratio reference / labelrow (> 1: labelrow is faster).
+``--ref-repeat`` runs the reference fewer times than labelrow (its runs take most of the suite's time). The
+``orjson`` floors are timed in each repetition right after labelrow's operations.
 
 Operations that labelrow does not provide yet (detected with ``hasattr``) are reported as ``n/a``. Where one
 run of the reference is estimated (from its per-annotation rate on a smaller profile) or observed to take
@@ -663,9 +665,18 @@ class Result:
 
 
 class Runner:
-    def __init__(self, libs: dict[str, Lib], repeat: int, ref_limit: float, log: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        libs: dict[str, Lib],
+        repeat: int,
+        ref_limit: float,
+        log: Callable[[str], None],
+        ref_repeat: int | None = None,
+    ) -> None:
         self.libs = libs
         self.repeat = repeat
+        #: the reference's repetitions (at most ``repeat``): its runs take most of the suite's time
+        self.ref_repeat = min(repeat, ref_repeat or repeat)
         self.ref_limit = ref_limit
         self.log = log
         #: observed reference runs: (profile kind, operation) -> [(work units, seconds), ...]
@@ -697,7 +708,8 @@ class Runner:
                 if op.reads_row and active[(op.name, "encord")]:
                     active[(op.name, "encord")] = False
                     cells[op.name]["encord"].note = "skipped: reference load skipped"
-        ref_repeat = self.repeat
+        ref_repeat = self.ref_repeat
+        loads, dumps = Cell(), Cell()
         for rep in range(self.repeat):
             for libname in LIBS:
                 lib = self.libs[libname]
@@ -734,10 +746,14 @@ class Runner:
                         if dt > self.ref_limit:
                             active[(op.name, libname)] = False
                             cell.note = f"1 run only ({dt:.0f} s > {self.ref_limit:.0f} s)"
-                        if op.name == "from_labels_dict" and rep == 0 and dt > 15 and self.repeat > 3:
+                        if op.name == "from_labels_dict" and rep == 0 and dt > 15 and ref_repeat > 3:
                             ref_repeat = 3
                 shared.clear()
                 gc.collect()
+                if libname == "labelrow":
+                    # The floors in the same repetition as labelrow's operations: the host's load drifts over
+                    # minutes, so floors timed apart from the operations they bound compare poorly.
+                    self.floor_sample(ctx, loads, dumps)
             self.log(f"  {name}: repetition {rep + 1}/{self.repeat} done")
         out = []
         for op in OPS:
@@ -748,7 +764,7 @@ class Runner:
             if lc.check is not None and rc.check is not None and _norm(lc.check) != _norm(rc.check):
                 note = (note + "; " if note else "") + f"RESULT MISMATCH {lc.check!r:.40} vs {rc.check!r:.40}"
             out.append(Result(name, op.name, lc, rc, note))
-        out += self.floors(ctx)
+        out += self.floors(ctx, loads, dumps)
         out += self.threads(ctx)
         self.results += out
         return out
@@ -773,13 +789,14 @@ class Runner:
         return t1 * (op_units(op, ctx) / max(1.0, u1)) ** p
 
     # -- orjson floors ------------------------------------------------------------------------------------------
-    def floors(self, ctx: Ctx) -> list[Result]:
-        loads, dumps = Cell(), Cell()
-        for _ in range(self.repeat):
-            dt, d = _timed(lambda: orjson.loads(ctx.blob))
-            loads.samples.append(dt)
-            dumps.samples.append(_timed(lambda d=d: orjson.dumps(d))[0])
-            del d
+    @staticmethod
+    def floor_sample(ctx: Ctx, loads: Cell, dumps: Cell) -> None:
+        dt, d = _timed(lambda: orjson.loads(ctx.blob))
+        loads.samples.append(dt)
+        dumps.samples.append(_timed(lambda d=d: orjson.dumps(d))[0])
+        del d
+
+    def floors(self, ctx: Ctx, loads: Cell, dumps: Cell) -> list[Result]:
         mb = len(ctx.blob) / 1e6
         return [
             Result(ctx.gen.profile, "orjson.loads (floor)", loads, Cell(note="-"), f"{mb:.1f} MB of JSON"),
@@ -1029,6 +1046,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help=f"repeat 3 and sizes x{QUICK_SCALE}")
     ap.add_argument("--profiles", nargs="+", choices=ALL_PROFILES, default=None, metavar="NAME")
     ap.add_argument("--repeat", type=int, default=None, help="repetitions per measurement (default 5, quick 3)")
+    ap.add_argument(
+        "--ref-repeat",
+        type=int,
+        default=None,
+        help="repetitions of the reference (default: --repeat; at most --repeat, and 3 where one load takes > 15 s)",
+    )
     ap.add_argument("--scale", type=float, default=None, help="size multiplier (default 1, quick 0.1)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--views", type=int, default=1000, help="random frames visited by the frame-view operation")
@@ -1051,7 +1074,7 @@ def main(argv: list[str] | None = None) -> int:
         print(msg, file=sys.stderr, flush=True)
 
     libs = {n: Lib(n) for n in LIBS}
-    runner = Runner(libs, repeat, args.ref_limit, log)
+    runner = Runner(libs, repeat, args.ref_limit, log, args.ref_repeat)
     video = [n for n in row_profiles if G.PROFILES[n].kind == "video"]
     runner.thread_profile = "video_5k_x20" if "video_5k_x20" in video else (video or row_profiles or [""])[0]
     infos = []
@@ -1083,7 +1106,8 @@ def main(argv: list[str] | None = None) -> int:
 
     header = (
         f"labelrow {libs['labelrow'].version} vs encord {libs['encord'].version}; Python {platform.python_version()}"
-        f" on {platform.machine()} ({os.cpu_count()} CPUs); median of {repeat} (fresh row per repetition), scale "
+        f" on {platform.machine()} ({os.cpu_count()} CPUs); median of {repeat} (reference: of"
+        f" {runner.ref_repeat}; fresh row per repetition), scale "
         f"{scale:g}, seed {args.seed}; ratio = reference / labelrow (> 1: labelrow faster)"
     )
     print(header + "\n")
@@ -1101,6 +1125,7 @@ def main(argv: list[str] | None = None) -> int:
             "cpus": os.cpu_count(),
             "date": datetime.now(tz=UTC).isoformat(timespec="seconds"),
             "repeat": repeat,
+            "ref_repeat": runner.ref_repeat,
             "scale": scale,
             "seed": args.seed,
             "ref_limit_s": args.ref_limit,

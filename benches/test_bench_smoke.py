@@ -157,6 +157,8 @@ def test_runner_end_to_end(tmp_path: Path) -> None:
             "--scale",
             str(SCALE),
             "--repeat",
+            "2",
+            "--ref-repeat",
             "1",
             "--views",
             "100",
@@ -174,3 +176,8 @@ def test_runner_end_to_end(tmp_path: Path) -> None:
         assert not r["labelrow"]["note"].startswith("error"), r
         assert not r["reference"]["note"].startswith("error"), r
     assert payload["table"].startswith("| profile | operation | labelrow | reference | ref/labelrow | note |")
+    by_op = {(r["profile"], r["operation"]): r for r in payload["results"]}
+    load = by_op[("video_5k_x20", "from_labels_dict")]
+    assert (len(load["labelrow"]["samples"]), len(load["reference"]["samples"])) == (2, 1)
+    assert len(by_op[("video_5k_x20", "orjson.dumps (floor)")]["labelrow"]["samples"]) == 2
+    assert payload["meta"]["ref_repeat"] == 1
