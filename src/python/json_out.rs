@@ -4,11 +4,10 @@
 
 use std::ptr::NonNull;
 
+use pyo3::exceptions::PyMemoryError;
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
-
-use pyo3::exceptions::PyMemoryError;
 
 use super::errors::IntoPyResult;
 use crate::export::{export_json_into, json_size_guess, ExportOptions, ForeignBuf, Grow};
