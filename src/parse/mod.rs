@@ -264,6 +264,7 @@ pub(crate) fn parse_tree_deferred(
         fragments: FragmentParser::default(),
         deferred,
     };
+    builder.reserve_objects(field("object_answers"));
     builder.data_units(field("data_units"))?;
     builder.add_pending_objects();
     if event_based {
@@ -337,6 +338,17 @@ impl Builder<'_, '_, '_> {
         let shared = self.strings.get(s);
         self.recent_strings.put(s, shared.clone());
         Ok(Some(shared))
+    }
+
+    /// Sizes the table of objects met in the units from `object_answers` (one entry per object, as a rule): an
+    /// image group has thousands of objects, and the table would otherwise regrow a dozen times.
+    fn reserve_objects(&mut self, object_answers: Val<'_>) {
+        let hint = match (object_answers.deferred(), self.deferred.as_deref()) {
+            (Some(index), Some(source)) => source.len_hint(index),
+            _ => object_answers.as_map().map_or(0, MapRef::len),
+        };
+        // A guess, so bounded: more objects regrow the table as they would without it.
+        self.pending.reserve(hint.min(1 << 16));
     }
 
     /// The tree of `v` if the input left it for later ([`crate::tree::Node::Deferred`]), built now.

@@ -88,6 +88,8 @@ pub(super) fn worth_it(tree: &Tree<'_>, source: &dyn Deferred, spaces: &[std::sy
 struct Incoming {
     /// Where each deferred value comes in the walk's order (by index).
     position: Vec<u32>,
+    /// The source's size hints of the answers dicts, asked on the walking thread (by index).
+    hints: Vec<(u32, usize)>,
     frames: Receiver<Vec<Built>>,
     /// The rest of the batch last received, in walk order.
     batch: std::vec::IntoIter<Built>,
@@ -134,6 +136,10 @@ impl Deferred for Incoming {
     fn count(&self) -> u32 {
         0
     }
+
+    fn len_hint(&self, index: u32) -> usize {
+        self.hints.iter().find(|(i, _)| *i == index).map_or(0, |(_, n)| *n)
+    }
 }
 
 /// Parses `tree` on a second thread while this one walks the deferred values of `source` (see the module notes). The
@@ -151,12 +157,16 @@ pub(super) fn parse_pipelined(
     for (pos, &i) in (0u32..).zip(&order) {
         position[i as usize] = pos;
     }
+    // The answers dicts come last in the walk's order; the parse sizes its object table from `object_answers`.
+    let frames_first = order.len().saturating_sub(3);
+    let hints: Vec<(u32, usize)> = order[frames_first..].iter().map(|&i| (i, source.len_hint(i))).collect();
     let (to_parser, frames) = sync_channel(DEPTH);
     let (spent, from_parser) = channel();
     let (outcome, took_walk_error) = std::thread::scope(|scope| {
         let parser = scope.spawn(move || {
             let mut incoming = Incoming {
                 position,
+                hints,
                 frames,
                 batch: Vec::new().into_iter(),
                 spent,

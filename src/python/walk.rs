@@ -190,6 +190,9 @@ impl Deferred for Frames<'_> {
             Builder::with_buffers("", std::mem::take(&mut self.spare)),
             false,
         );
+        if matches!(place, Place::Answers(_)) {
+            w.b.reserve_for_answers(self.len_hint(index));
+        }
         match w.run(ob, *place) {
             Ok(root) => {
                 let (tree, spare) = w.b.finish_keeping(root);
@@ -215,6 +218,21 @@ impl Deferred for Frames<'_> {
 
     fn forget_error(&mut self) {
         self.error = None;
+    }
+
+    fn len_hint(&self, index: u32) -> usize {
+        let Some((ob, _)) = self.objects.get(index as usize) else {
+            return 0;
+        };
+        // SAFETY: `ob` is a live object and the GIL is held; the walk left only exact dicts and lists.
+        let len = unsafe {
+            if ffi::PyDict_CheckExact(ob.as_ptr()) != 0 {
+                ffi::PyDict_Size(ob.as_ptr())
+            } else {
+                ffi::PyList_GET_SIZE(ob.as_ptr())
+            }
+        };
+        len.unsigned_abs()
     }
 
     fn parse_order(&self) -> Vec<u32> {

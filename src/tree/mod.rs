@@ -148,6 +148,11 @@ pub(crate) trait Deferred {
     }
     /// Forgets the failure of a [`Deferred::build`] whose tree the parse never asked for (built ahead of it).
     fn forget_error(&mut self) {}
+    /// How many entries or items value `index` has, where the source can tell without building it (a sizing
+    /// hint; 0 when it cannot).
+    fn len_hint(&self, _index: u32) -> usize {
+        0
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -305,6 +310,18 @@ impl<'a> Builder<'a> {
         self.tree.entries.reserve(bytes / 16);
         self.open_entries.reserve(64);
         self.open_items.reserve(64);
+    }
+
+    /// Reserves room for the tree of a Python answers dict of `len` entries (about a dozen map entries, a few
+    /// list items and a couple of hundred bytes of strings each): a dict of thousands of objects would otherwise
+    /// regrow the vectors a dozen times, each time into fresh memory.
+    #[cfg_attr(not(feature = "python"), allow(dead_code))]
+    pub(crate) fn reserve_for_answers(&mut self, len: usize) {
+        // A guess, so bounded: a huge dict regrows past it as any other would.
+        let len = len.min(1 << 16);
+        self.tree.entries.reserve(len * 16);
+        self.tree.items.reserve(len * 4);
+        self.tree.owned.reserve(len * 192);
     }
 
     /// A builder that fills the buffers of an earlier tree (see [`Buffers`]).
