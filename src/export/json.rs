@@ -241,14 +241,19 @@ pub fn export_json(row: &RowStore, opts: ExportOptions) -> Result<Vec<u8>> {
 
 /// [`export_json`] on one thread or, where a unit's labels are large, two (whatever the process setting).
 pub fn export_json_threads(row: &RowStore, opts: ExportOptions, two_threads: bool) -> Result<Vec<u8>> {
-    let mut sink = JsonSink::with_threads(Vec::with_capacity(json_size_guess(row)), two_threads);
-    super::export_into(row, opts, &mut sink)?;
-    Ok(sink.into_inner())
+    write(
+        row,
+        opts,
+        JsonSink::with_threads(Vec::with_capacity(json_size_guess(row)), two_threads),
+    )
 }
 
 /// Writes the label dict as compact JSON into `out` (see [`export_json`]).
 pub fn export_json_into<B: ByteOut>(row: &RowStore, opts: ExportOptions, out: B) -> Result<B> {
-    let mut sink = JsonSink::new(out);
+    write(row, opts, JsonSink::new(out))
+}
+
+fn write<B: ByteOut>(row: &RowStore, opts: ExportOptions, mut sink: JsonSink<B>) -> Result<B> {
     super::export_into(row, opts, &mut sink)?;
     Ok(sink.into_inner())
 }

@@ -11,14 +11,12 @@
 //! rows with spaces and scenes read unit labels again later and stay on the one-thread path, as does any load
 //! this path cannot finish exactly as that one would (see [`Pipelined`]).
 
-use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{channel, sync_channel, Receiver, Sender};
 
 use pyo3::prelude::*;
 
 use crate::error::LabelError;
-use crate::parse::{parse_tree_deferred, ParseContext};
 use crate::row::{DataType, MediaInfo, RowStore};
 use crate::spaces::SpaceDef;
 use crate::tree::{Deferred, Tree, Val};
@@ -173,19 +171,8 @@ pub(super) fn parse_pipelined(
                 broken: false,
                 took_walk_error: false,
             };
-            let unparsed = Cell::new(false);
-            let note = |_: &str| {
-                unparsed.set(true);
-                None
-            };
-            let ctx = ParseContext {
-                onto: onto.clone(),
-                media: media.clone(),
-                now,
-                date_fallback: &note,
-            };
-            let result = parse_tree_deferred(tree.root(), &ctx, spaces, Some(&mut incoming));
-            let outcome = (!incoming.broken).then(|| (result, unparsed.get()));
+            let parsed = super::row::parse_noting_dates(tree, onto, media, spaces, now, Some(&mut incoming));
+            let outcome = (!incoming.broken).then_some(parsed);
             (outcome, incoming.took_walk_error)
         });
         let mut batch = Vec::with_capacity(BATCH);

@@ -74,20 +74,7 @@ fn parse_row(
 ) -> Result<RowStore, ParseFailure> {
     let onto = ontology.inner.clone();
     let now = now_secs();
-    let noting = |deferred: Option<&mut dyn Deferred>| {
-        let unparsed = std::cell::Cell::new(false);
-        let note = |_: &str| {
-            unparsed.set(true);
-            None
-        };
-        let ctx = ParseContext {
-            onto: onto.clone(),
-            media: media.clone(),
-            now,
-            date_fallback: &note,
-        };
-        (parse_tree_deferred(tree.root(), &ctx, spaces, deferred), unparsed.get())
-    };
+    let noting = |deferred: Option<&mut dyn Deferred>| parse_noting_dates(tree, &onto, &media, spaces, now, deferred);
     let (first, needed_fallback) = match deferred.as_deref_mut() {
         None => py.detach(|| noting(None)),
         Some(d) if super::pipeline::worth_it(tree, d, spaces) => {
@@ -112,6 +99,30 @@ fn parse_row(
         }
         Err(e) => Err(ParseFailure(e)),
     }
+}
+
+/// A first parse: date strings the core cannot read are only noted (the answer says whether one was met), so
+/// that it needs no GIL; `parse_row` redoes a parse that failed on one with the Python fallback.
+pub(super) fn parse_noting_dates(
+    tree: &Tree<'_>,
+    onto: &std::sync::Arc<crate::ontology::Ontology>,
+    media: &MediaInfo,
+    spaces: &[std::sync::Arc<SpaceDef>],
+    now: i64,
+    deferred: Option<&mut dyn Deferred>,
+) -> (Result<RowStore, LabelError>, bool) {
+    let unparsed = std::cell::Cell::new(false);
+    let note = |_: &str| {
+        unparsed.set(true);
+        None
+    };
+    let ctx = ParseContext {
+        onto: onto.clone(),
+        media: media.clone(),
+        now,
+        date_fallback: &note,
+    };
+    (parse_tree_deferred(tree.root(), &ctx, spaces, deferred), unparsed.get())
 }
 
 /// A parse that failed: its error, unless reading a deferred Python value raised an exception (see
