@@ -41,9 +41,10 @@ def pipelined(enabled: bool) -> Iterator[None]:
         _core.set_pipelined_loads(before)
 
 
-def load(gen: Any, labels: dict, enabled: bool) -> tuple[Any, Any]:
-    """The row after loading `labels` (or the exception), with two-thread loads on or off."""
-    row = LIB.new_row(gen.ontology, gen.media)
+def load(gen: Any, labels: dict, enabled: bool, row: Any = None) -> tuple[Any, Any]:
+    """The row after loading `labels` (or the exception), with two-thread loads on or off; into `row` if given
+    (a new row of an image group loads its empty labels)."""
+    row = LIB.new_row(gen.ontology, gen.media) if row is None else row
     with pipelined(enabled):
         try:
             row.from_labels_dict(labels)
@@ -252,3 +253,102 @@ def test_switch_reports_the_previous_setting() -> None:
         assert _core.set_pipelined_loads(True) is True
     finally:
         _core.set_pipelined_loads(before)
+
+
+def _counts_after(gen: Any, labels: dict) -> tuple[int, int]:
+    """How many two-thread loads finished and gave up while loading `labels` (compared on one thread too)."""
+    rows = [LIB.new_row(gen.ontology, gen.media) for _ in range(2)]
+    finished, gave_up = _core.pipelined_load_counts()
+    one, err_one = load(gen, copy.deepcopy(labels), False, rows[0])
+    assert _core.pipelined_load_counts() == (finished, gave_up)
+    two, err_two = load(gen, labels, True, rows[1])
+    assert type(err_two) is type(err_one), (err_one, err_two)
+    assert err_two is None or err_two.args == err_one.args
+    assert state(two) == state(one)
+    done, redone = _core.pipelined_load_counts()
+    return done - finished, redone - gave_up
+
+
+TEXTS = [
+    pytest.param("café ñ", id="latin-1"),
+    pytest.param("标注 — ломать", id="ucs2"),
+    pytest.param("rocket \U0001f680 \U00010348", id="ucs4"),
+    pytest.param("plain ascii", id="ascii"),
+]
+
+
+@pytest.mark.parametrize(("profile", "scale"), [("video_5k_x20", 0.01), ("img_group_500", 0.05)])
+@pytest.mark.parametrize("text", TEXTS)
+def test_text_of_every_width_loads_on_two_threads(profile: str, scale: float, text: str) -> None:
+    """Strings of each CPython storage width (1, 2 and 4 bytes per character), in frames, keys and answers, are
+    read on both threads without CPython's help: the load finishes there, with the one-thread row."""
+    gen = G.generate(profile, scale=scale, seed=4)
+    labels = copy.deepcopy(gen.labels)
+    frames = [i for i in range(len(_frames(labels))) if _objects(labels, i)]
+    for i in frames[:: max(1, len(frames) // 7)]:
+        entry = _objects(labels, i)[0]
+        entry["createdBy"] = f"{text}@example.com"
+        entry[f"extra {text}"] = [text, {text: text}]
+    for entry in list(labels["object_answers"].values())[:3]:
+        entry[f"note {text}"] = text
+    assert _counts_after(gen, labels) == (1, 0)
+    row, err = both(gen, labels)
+    assert err is None
+    creators = {a.created_by for o in row.get_object_instances() for a in o.get_annotations()}
+    assert f"{text}@example.com" in creators
+
+
+@pytest.mark.parametrize(("profile", "scale"), [("video_5k_x20", 0.01), ("img_group_500", 0.05)])
+def test_a_lone_surrogate_fails_the_same_on_two_threads(profile: str, scale: float) -> None:
+    """UTF-8 cannot hold a lone surrogate: the two-thread load gives up and the one-thread walk raises."""
+    gen = G.generate(profile, scale=scale, seed=4)
+    labels = copy.deepcopy(gen.labels)
+    frames = [i for i in range(len(_frames(labels))) if _objects(labels, i)]
+    _objects(labels, frames[len(frames) // 2])[0]["createdBy"] = "bad \ud800 text"
+    assert _counts_after(gen, labels) == (0, 1)
+    _, err = both(gen, labels)
+    assert isinstance(err, UnicodeEncodeError), err
+
+
+class _Dict(dict):
+    pass
+
+
+class _Float(float):
+    pass
+
+
+NOT_PLAIN: list[Any] = [
+    pytest.param(lambda e: e.update(confidence=_Float(0.5)), id="float-subclass"),
+    pytest.param(lambda e: e.update(extra=(1, 2, 3)), id="tuple"),
+    pytest.param(lambda e: e.update(extra=_Dict(a=1)), id="dict-subclass"),
+    pytest.param(lambda e: e.update(extra={1: "int key"}), id="int-key"),
+    pytest.param(lambda e: e.update(extra=2**70), id="big-int"),
+    pytest.param(lambda e: e.update(extra=float("nan")), id="nan"),
+]
+
+
+@pytest.mark.parametrize(("profile", "scale"), [("video_5k_x20", 0.01), ("img_group_500", 0.05)])
+@pytest.mark.parametrize("change", NOT_PLAIN)
+def test_a_value_only_the_python_walk_reads_loads_the_same(
+    profile: str, scale: float, change: Callable[[dict], None]
+) -> None:
+    """Subclasses, tuples, non-`str` keys, ints beyond 64 bits and non-finite floats are read (or refused) by the
+    one-thread walk only: the two-thread load gives up, and the answer is the one-thread answer."""
+    gen = G.generate(profile, scale=scale, seed=6)
+    labels = copy.deepcopy(gen.labels)
+    frames = [i for i in range(len(_frames(labels))) if _objects(labels, i)]
+    change(_objects(labels, frames[-2])[0])
+    assert _counts_after(gen, labels) == (0, 1)
+
+
+def test_values_nothing_reads_do_not_stop_the_two_thread_load() -> None:
+    """An object entry's `color` and `value` are never read (the export takes them from the ontology): odd values
+    there do not send the load back to one thread."""
+    gen = G.generate("video_5k_x20", scale=0.01, seed=8)
+    labels = copy.deepcopy(gen.labels)
+    for i in range(len(_frames(labels))):
+        for entry in _objects(labels, i):
+            entry["color"] = (1, 2, 3)
+            entry["value"] = object()
+    assert _counts_after(gen, labels) == (1, 0)

@@ -18,6 +18,8 @@ mod medical;
 mod objects;
 mod ontology;
 mod pipeline;
+#[cfg(not(any(Py_GIL_DISABLED, Py_LIMITED_API, PyPy, GraalPy)))]
+mod plain;
 mod point_cloud;
 mod row;
 mod space_ranges;

@@ -1,35 +1,32 @@
-//! A dict load on two threads: the calling thread walks the values the walk of the Python label dict left for
-//! later (frames, then the answers dicts; walking needs the GIL) while a second thread parses the ones already
-//! walked into the row (which does not). Walking and parsing cost about the same, so on a machine with two free
-//! cores the load takes about half the time.
+//! A dict load on two threads. The walk of the Python label dict left its frames and answers dicts for later
+//! (see [`super::walk`]); here both threads walk them, in chunks, with the plain walk of [`super::plain`] (which
+//! needs no GIL of its own while the calling thread keeps it and runs no Python code), and a second thread
+//! parses the walked values into the row. The calling thread only walks; the parsing thread, whenever the chunk
+//! it needs next is being walked elsewhere, walks a later one meanwhile. Walking and parsing cost about the
+//! same, so on a machine with two free cores the load takes a little over half the time of one thread's.
 //!
 //! The parse meets those values in a known order (the source's `parse_order`: frames in the order the walk
-//! left them, then `object_answers`, `object_actions`, `classification_answers`), so the walk can run ahead of
-//! it: it builds each value's tree in that order and sends it over a bounded channel; the parser asks for value
-//! `i` and takes trees off the channel until it has it (skipping values it never reads, such as an image's
-//! frame-level `classifications`). Only rows whose parse reads each value once, in that order, go this way:
-//! rows with spaces and scenes read unit labels again later and stay on the one-thread path, as does any load
-//! this path cannot finish exactly as that one would (see [`Pipelined`]).
+//! left them, then `object_answers`, `object_actions`, `classification_answers`), so chunks are claimed in that
+//! order, and the parse takes the trees of a chunk as it reaches them (skipping values it never reads, such as
+//! an image's frame-level `classifications`). Only rows whose parse reads each value once, in that order, go
+//! this way: rows with spaces and scenes read unit labels again later and stay on the one-thread path, as does
+//! any load this path cannot finish exactly as that one would (see [`Pipelined`]): a value the plain walk does
+//! not read, or one the parse asks for out of order.
 
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{channel, sync_channel, Receiver, Sender};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+
+use parking_lot::{Condvar, Mutex};
 
 use pyo3::prelude::*;
 
 use crate::error::LabelError;
 use crate::row::{DataType, MediaInfo, RowStore};
 use crate::spaces::SpaceDef;
-use crate::tree::{Deferred, Tree, Val};
+use crate::tree::{Buffers, Deferred, SharedSource, Tree, Val};
 
-/// Frames travel to the parser in batches of this many: one hand-over per frame (a wake-up of the other thread
-/// each time) cost as much as a small frame's parse.
-const BATCH: usize = 16;
-
-/// Batches walked ahead of the parser at most: enough to ride out a slow frame, few enough that the trees in
-/// flight stay in cache.
-const DEPTH: usize = 4;
-
-type Built = (u32, Result<Tree<'static>, LabelError>);
+/// Frames are walked in chunks of this many: one hand-over per frame (a wake-up of the other thread each
+/// time) cost as much as a small frame's parse.
+const CHUNK: usize = 16;
 
 /// Loads with fewer frames than this are not worth a thread.
 const MIN_FRAMES: u32 = 8;
@@ -78,57 +75,211 @@ fn reads_deferred_in_order(root: Val<'_>, spaces: &[std::sync::Arc<SpaceDef>]) -
 /// Whether this load should run on two threads.
 pub(super) fn worth_it(tree: &Tree<'_>, source: &dyn Deferred, spaces: &[std::sync::Arc<SpaceDef>]) -> bool {
     source.count() >= MIN_FRAMES
+        && source.shared().is_some()
         && crate::parallel::allowed(&crate::parallel::LOADS)
         && reads_deferred_in_order(tree.root(), spaces)
 }
 
-/// The parser's end of the channel.
-struct Incoming {
-    /// Where each deferred value comes in the walk's order (by index).
-    position: Vec<u32>,
-    /// The source's size hints of the answers dicts, asked on the walking thread (by index).
-    hints: Vec<(u32, usize)>,
-    frames: Receiver<Vec<Built>>,
-    /// The rest of the batch last received, in walk order.
-    batch: std::vec::IntoIter<Built>,
-    spent: Sender<Tree<'static>>,
-    /// The parse asked for something the walk cannot give in order (see [`Pipelined`]).
-    broken: bool,
-    /// The parse was handed the failed walk of the frame it asked for.
-    took_walk_error: bool,
+/// The trees of a chunk's values, in order (`None`: a value the plain walk does not read).
+type Walked = Vec<Option<Tree<'static>>>;
+
+/// What the two threads share: the values in parse order, cut into chunks, and the chunks walked so far.
+struct Board<'s> {
+    source: &'s dyn SharedSource,
+    /// The source's value indices in parse order (by position).
+    order: Vec<u32>,
+    /// Chunk `c` holds the positions `bounds[c]..bounds[c + 1]`.
+    bounds: Vec<usize>,
+    /// The chunk of each position.
+    chunk_of: Vec<u32>,
+    /// The first chunk no thread has claimed.
+    next: AtomicUsize,
+    /// Chunks walked and not yet taken by the parse.
+    walked: Mutex<Vec<Option<Walked>>>,
+    ready: Condvar,
+    /// Trees the parse is done with, for the walks to reuse.
+    spent: Mutex<Vec<Tree<'static>>>,
+    /// The parse is over: nothing more needs walking.
+    parse_over: AtomicBool,
+    /// The calling thread walks no more (every chunk it claimed is in `walked`, unless it is unwinding).
+    walker_gone: AtomicBool,
 }
 
-impl Deferred for Incoming {
-    fn build(&mut self, index: u32) -> Result<Tree<'static>, LabelError> {
-        loop {
-            let next = match self.batch.next() {
-                Some(built) => Some(built),
-                None => self.frames.recv().ok().and_then(|batch| {
-                    self.batch = batch.into_iter();
-                    self.batch.next()
-                }),
-            };
-            match next {
-                Some((i, built)) if i == index => {
-                    self.took_walk_error = built.is_err();
-                    return built;
-                }
-                Some((i, Ok(tree))) if self.position.get(i as usize) < self.position.get(index as usize) => {
-                    self.recycle(tree);
-                }
-                _ => {
-                    // A frame the parse skipped failed to walk (the one-thread path never walks it), the parse
-                    // went back to a frame it passed, or the walk stopped: no answer here is the exact one.
-                    self.broken = true;
-                    return Err(LabelError::value(format!("value {index} is not available in order")));
-                }
-            }
+impl<'s> Board<'s> {
+    fn new(source: &'s dyn SharedSource, order: Vec<u32>) -> Self {
+        // Frames go in chunks; the answers dicts (the last three values at most) one by one, as each is large.
+        let frames = order.len().saturating_sub(3);
+        let mut bounds: Vec<usize> = (0..frames).step_by(CHUNK).collect();
+        bounds.extend(frames..=order.len());
+        let mut chunk_of = vec![0u32; order.len()];
+        for (c, w) in (0u32..).zip(bounds.windows(2)) {
+            chunk_of[w[0]..w[1]].fill(c);
+        }
+        let chunks = bounds.len() - 1;
+        Self {
+            source,
+            order,
+            bounds,
+            chunk_of,
+            next: AtomicUsize::new(0),
+            walked: Mutex::new((0..chunks).map(|_| None).collect()),
+            ready: Condvar::new(),
+            spent: Mutex::new(Vec::new()),
+            parse_over: AtomicBool::new(false),
+            walker_gone: AtomicBool::new(false),
         }
     }
 
+    fn chunks(&self) -> usize {
+        self.bounds.len() - 1
+    }
+
+    /// Claims chunk `c` unless a thread has; the unclaimed chunks before it (which the parse has passed) are
+    /// then never walked.
+    fn claim(&self, c: usize) -> bool {
+        let mut n = self.next.load(Ordering::Acquire);
+        while n <= c {
+            match self
+                .next
+                .compare_exchange_weak(n, c + 1, Ordering::AcqRel, Ordering::Acquire)
+            {
+                Ok(_) => return true,
+                Err(now) => n = now,
+            }
+        }
+        false
+    }
+
+    /// Claims the first chunk nobody has claimed, if one is left.
+    fn claim_next(&self) -> Option<usize> {
+        let c = self.next.fetch_add(1, Ordering::AcqRel);
+        (c < self.chunks()).then_some(c)
+    }
+
+    /// Walks chunk `c`, which this thread claimed.
+    ///
+    /// # Safety
+    /// As [`SharedSource::build_shared`]: the calling thread of the load holds the GIL and runs no Python code.
+    unsafe fn walk(&self, c: usize, local: &mut Buffers) -> Walked {
+        let range = self.bounds[c]..self.bounds[c + 1];
+        let mut reuse = {
+            let mut spent = self.spent.lock();
+            let keep = spent.len().saturating_sub(range.len());
+            spent.split_off(keep)
+        };
+        range
+            .map(|pos| {
+                if let Some(tree) = reuse.pop() {
+                    local.recycle(tree);
+                }
+                // SAFETY: the caller's contract.
+                unsafe { self.source.build_shared(self.order[pos], local) }
+            })
+            .collect()
+    }
+
+    fn publish(&self, c: usize, trees: Walked) {
+        self.walked.lock()[c] = Some(trees);
+        self.ready.notify_all();
+    }
+}
+
+/// Marks the calling thread's walking over, also when it unwinds, so that the parse never waits for a chunk
+/// nobody will walk.
+struct WalkerGone<'b, 's>(&'b Board<'s>);
+
+impl Drop for WalkerGone<'_, '_> {
+    fn drop(&mut self) {
+        let _walked = self.0.walked.lock();
+        self.0.walker_gone.store(true, Ordering::Release);
+        self.0.ready.notify_all();
+    }
+}
+
+/// The parser's end of the board.
+struct Incoming<'b, 's> {
+    board: &'b Board<'s>,
+    /// Where each value comes in the parse order (by index).
+    position: Vec<u32>,
+    /// The source's size hints of the answers dicts, asked on the calling thread (by index).
+    hints: Vec<(u32, usize)>,
+    /// The chunk the parse reads from, and the trees it has not taken yet.
+    held: Option<(usize, Walked)>,
+    /// This thread's builder buffers, for the chunks it walks itself.
+    local: Buffers,
+    /// The parse asked for something the walk cannot give in order (see [`Pipelined`]).
+    broken: bool,
+}
+
+impl Incoming<'_, '_> {
+    /// The tree of value `index`; `None` if this path cannot give it (see [`Pipelined`]).
+    fn take(&mut self, index: u32) -> Option<Tree<'static>> {
+        let pos = *self.position.get(index as usize)? as usize;
+        let c = self.board.chunk_of[pos] as usize;
+        match self.held.as_ref().map(|(h, _)| *h) {
+            Some(h) if h == c => {}
+            Some(h) if h > c => return None,
+            _ => {
+                self.release_held();
+                let trees = self.fetch(c)?;
+                self.held = Some((c, trees));
+            }
+        }
+        let (_, trees) = self.held.as_mut()?;
+        trees.get_mut(pos - self.board.bounds[c])?.take()
+    }
+
+    /// Hands the trees of the held chunk the parse skipped to the walks for reuse.
+    fn release_held(&mut self) {
+        if let Some((_, trees)) = self.held.take() {
+            self.board.spent.lock().extend(trees.into_iter().flatten());
+        }
+    }
+
+    /// Chunk `c`: walked here if nobody has claimed it; otherwise taken once the calling thread has walked it,
+    /// and while it has not, this thread walks a later chunk.
+    fn fetch(&mut self, c: usize) -> Option<Walked> {
+        let board = self.board;
+        loop {
+            if let Some(trees) = board.walked.lock()[c].take() {
+                return Some(trees);
+            }
+            if board.claim(c) {
+                // SAFETY: `parse_pipelined`'s calling thread holds the GIL and only walks until this thread ends.
+                return Some(unsafe { board.walk(c, &mut self.local) });
+            }
+            if let Some(later) = board.claim_next() {
+                // SAFETY: as above.
+                let trees = unsafe { board.walk(later, &mut self.local) };
+                board.publish(later, trees);
+                continue;
+            }
+            let mut walked = board.walked.lock();
+            loop {
+                if let Some(trees) = walked[c].take() {
+                    return Some(trees);
+                }
+                if board.walker_gone.load(Ordering::Acquire) {
+                    return None;
+                }
+                board.ready.wait(&mut walked);
+            }
+        }
+    }
+}
+
+impl Deferred for Incoming<'_, '_> {
+    fn build(&mut self, index: u32) -> Result<Tree<'static>, LabelError> {
+        self.take(index).ok_or_else(|| {
+            // A value the plain walk does not read, or the parse went back to a value it passed: no answer here
+            // is the exact one.
+            self.broken = true;
+            LabelError::value(format!("value {index} is not available in order"))
+        })
+    }
+
     fn recycle(&mut self, tree: Tree<'static>) {
-        // The walk may be done already; the buffers are then simply freed.
-        let _ = self.spent.send(tree);
+        self.board.spent.lock().push(tree);
     }
 
     fn count(&self) -> u32 {
@@ -140,9 +291,11 @@ impl Deferred for Incoming {
     }
 }
 
-/// Parses `tree` on a second thread while this one walks the deferred values of `source` (see the module notes). The
-/// date strings the core cannot read are only noted, as in `parse_row`'s first attempt.
+/// Parses `tree` on a second thread while both threads walk the deferred values of `source` (see the module
+/// notes). The date strings the core cannot read are only noted, as in `parse_row`'s first attempt. The caller
+/// holds the GIL (`_py`) for the whole call.
 pub(super) fn parse_pipelined(
+    _py: Python<'_>,
     tree: &Tree<'_>,
     source: &mut dyn Deferred,
     onto: &std::sync::Arc<crate::ontology::Ontology>,
@@ -158,53 +311,39 @@ pub(super) fn parse_pipelined(
     // The answers dicts come last in the walk's order; the parse sizes its object table from `object_answers`.
     let frames_first = order.len().saturating_sub(3);
     let hints: Vec<(u32, usize)> = order[frames_first..].iter().map(|&i| (i, source.len_hint(i))).collect();
-    let (to_parser, frames) = sync_channel(DEPTH);
-    let (spent, from_parser) = channel();
-    let (outcome, took_walk_error) = std::thread::scope(|scope| {
+    let shared = source.shared()?;
+    let board = Board::new(shared, order);
+    let outcome = std::thread::scope(|scope| {
+        let board = &board;
         let parser = scope.spawn(move || {
             let mut incoming = Incoming {
+                board,
                 position,
                 hints,
-                frames,
-                batch: Vec::new().into_iter(),
-                spent,
+                held: None,
+                local: Buffers::default(),
                 broken: false,
-                took_walk_error: false,
             };
             let parsed = super::row::parse_noting_dates(tree, onto, media, spaces, now, Some(&mut incoming));
-            let outcome = (!incoming.broken).then_some(parsed);
-            (outcome, incoming.took_walk_error)
+            board.parse_over.store(true, Ordering::Release);
+            (!incoming.broken).then_some(parsed)
         });
-        let mut batch = Vec::with_capacity(BATCH);
-        for (pos, &i) in order.iter().enumerate() {
-            while let Ok(spent) = from_parser.try_recv() {
-                source.recycle(spent);
-            }
-            let built = source.build(i);
-            let failed = built.is_err();
-            batch.push((i, built));
-            if batch.len() == BATCH || failed || pos + 1 == order.len() {
-                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-                // A closed channel: the parse is over (done or failed) and wants no more frames.
-                if to_parser.send(full).is_err() {
-                    break;
-                }
-            }
-            if failed {
-                break;
+        {
+            let _gone = WalkerGone(board);
+            let mut local = Buffers::default();
+            while !board.parse_over.load(Ordering::Acquire) {
+                let Some(c) = board.claim_next() else { break };
+                // SAFETY: this thread holds the GIL (`_py`) and runs no Python code until the parsing thread is
+                // joined: it only walks, and the parsing thread only parses and walks.
+                let trees = unsafe { board.walk(c, &mut local) };
+                board.publish(c, trees);
             }
         }
-        drop(to_parser);
         match parser.join() {
             Ok(out) => out,
             Err(panic) => std::panic::resume_unwind(panic),
         }
     });
-    if !took_walk_error {
-        // A frame walked ahead failed, but the parse never took it (it failed before, or skips that value): the
-        // one-thread path would not have walked it, so its exception is not the answer.
-        source.forget_error();
-    }
     let counter = if outcome.is_some() { &FINISHED } else { &GAVE_UP };
     counter.fetch_add(1, Ordering::Relaxed);
     outcome

@@ -78,7 +78,7 @@ fn parse_row(
     let (first, needed_fallback) = match deferred.as_deref_mut() {
         None => py.detach(|| noting(None)),
         Some(d) if super::pipeline::worth_it(tree, d, spaces) => {
-            match super::pipeline::parse_pipelined(tree, d, &onto, &media, spaces, now) {
+            match super::pipeline::parse_pipelined(py, tree, d, &onto, &media, spaces, now) {
                 Some(done) => done,
                 None => noting(Some(d)),
             }

@@ -76,7 +76,7 @@ const PREFETCH_ITEMS: ffi::Py_ssize_t = 8;
 
 /// Asks the CPU to start loading an object's header and first bytes.
 #[inline]
-fn prefetch(p: *mut ffi::PyObject) {
+pub(super) fn prefetch(p: *mut ffi::PyObject) {
     #[cfg(target_arch = "x86_64")]
     {
         use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
@@ -117,20 +117,24 @@ struct Walk<'py> {
 /// The tree's copies of recently met `str` keys, by object address: a label dict repeats a few dozen key
 /// objects hundreds of thousands of times. An address stands for the same string only while no Python code
 /// runs (nothing the walk reaches can be freed before), so the cache is emptied whenever some may.
-struct KeyCache([(usize, Option<Span>); 256]);
+pub(super) struct KeyCache([(usize, Option<Span>); 256]);
 
 impl KeyCache {
+    pub(super) fn new() -> Self {
+        Self([(0, None); 256])
+    }
+
     fn slot(p: *mut ffi::PyObject) -> usize {
         // Objects are 16-byte aligned: the low bits carry no information.
         (p as usize >> 4) & 255
     }
 
-    fn get(&self, p: *mut ffi::PyObject) -> Option<Span> {
+    pub(super) fn get(&self, p: *mut ffi::PyObject) -> Option<Span> {
         let (addr, span) = self.0[Self::slot(p)];
         span.filter(|_| addr == p as usize)
     }
 
-    fn put(&mut self, p: *mut ffi::PyObject, span: Span) {
+    pub(super) fn put(&mut self, p: *mut ffi::PyObject, span: Span) {
         self.0[Self::slot(p)] = (p as usize, Some(span));
     }
 
@@ -151,6 +155,7 @@ pub fn walk<'py>(ob: &Bound<'py, PyAny>) -> PyResult<(Tree<'static>, Frames<'py>
     drop(graveyard);
     let frames = Frames {
         py: ob.py(),
+        plain: super::plain::PlainValues::new(&deferred),
         objects: deferred,
         spare: Buffers::default(),
         error: None,
@@ -163,6 +168,8 @@ pub fn walk<'py>(ob: &Bound<'py, PyAny>) -> PyResult<(Tree<'static>, Frames<'py>
 pub struct Frames<'py> {
     py: Python<'py>,
     objects: Vec<(Bound<'py, PyAny>, Place)>,
+    /// `objects` for other threads (see [`super::plain`]).
+    plain: super::plain::PlainValues,
     spare: Buffers,
     /// The exception a frame's walk raised (the parser only carries a `LabelError`): the load's answer.
     error: Option<PyErr>,
@@ -216,10 +223,6 @@ impl Deferred for Frames<'_> {
         u32::try_from(self.objects.len()).unwrap_or(u32::MAX)
     }
 
-    fn forget_error(&mut self) {
-        self.error = None;
-    }
-
     fn len_hint(&self, index: u32) -> usize {
         let Some((ob, _)) = self.objects.get(index as usize) else {
             return 0;
@@ -233,6 +236,10 @@ impl Deferred for Frames<'_> {
             }
         };
         len.unsigned_abs()
+    }
+
+    fn shared(&self) -> Option<&dyn crate::tree::SharedSource> {
+        Some(&self.plain)
     }
 
     fn parse_order(&self) -> Vec<u32> {
@@ -268,7 +275,7 @@ impl<'py> Walk<'py> {
             deferred: Vec::new(),
             stack: Vec::new(),
             entries: Vec::new(),
-            keys: KeyCache([(0, None); 256]),
+            keys: KeyCache::new(),
             root: None,
             graveyard: Vec::new(),
         }

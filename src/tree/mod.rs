@@ -134,7 +134,7 @@ pub(crate) enum DeferredKind {
 }
 
 /// The source of a tree's [`Node::Deferred`] values.
-#[cfg_attr(not(feature = "python"), allow(dead_code))] // `count`, `forget_error`: the pipelined dict load's
+#[cfg_attr(not(feature = "python"), allow(dead_code))] // `count`, `shared`: the pipelined dict load's
 pub(crate) trait Deferred {
     /// The tree of value `index`.
     fn build(&mut self, index: u32) -> Result<Tree<'static>, crate::error::LabelError>;
@@ -146,13 +146,29 @@ pub(crate) trait Deferred {
     fn parse_order(&self) -> Vec<u32> {
         (0..self.count()).collect()
     }
-    /// Forgets the failure of a [`Deferred::build`] whose tree the parse never asked for (built ahead of it).
-    fn forget_error(&mut self) {}
     /// How many entries or items value `index` has, where the source can tell without building it (a sizing
     /// hint; 0 when it cannot).
     fn len_hint(&self, _index: u32) -> usize {
         0
     }
+    /// The same values, readable from several threads at once (see [`SharedSource`]), where the source can.
+    fn shared(&self) -> Option<&dyn SharedSource> {
+        None
+    }
+}
+
+/// A [`Deferred`] source whose values other threads can build too, under the conditions of
+/// [`SharedSource::build_shared`].
+#[cfg_attr(not(feature = "python"), allow(dead_code))]
+pub(crate) trait SharedSource: Sync {
+    /// The tree of value `index`, built in the buffers of `spare` (which get the builder's own buffers back);
+    /// `None` where the value holds something only the owner's [`Deferred::build`] can read (its answer is then
+    /// the right one).
+    ///
+    /// # Safety
+    /// Until this returns, the thread that owns the source must hold whatever the source's values need held
+    /// (for Python objects: the GIL) and run no code that may change or free them.
+    unsafe fn build_shared(&self, index: u32, spare: &mut Buffers) -> Option<Tree<'static>>;
 }
 
 #[derive(Debug, Clone, Copy)]
