@@ -352,3 +352,50 @@ def test_values_nothing_reads_do_not_stop_the_two_thread_load() -> None:
             entry["color"] = (1, 2, 3)
             entry["value"] = object()
     assert _counts_after(gen, labels) == (1, 0)
+
+
+def test_a_thread_changing_the_dict_meanwhile_never_meets_a_load_half_way() -> None:
+    """The calling thread keeps the GIL for the whole load (both threads read the dict's objects without
+    references of their own), so another Python thread changing the label dict (frames removed and put back,
+    values replaced) runs only between loads: every load finishes, with every object."""
+    import threading
+
+    gen = G.generate("video_5k_x20", scale=0.01, seed=12)
+    labels = copy.deepcopy(gen.labels)
+    unit = next(iter(labels["data_units"].values()))
+    frames = unit["labels"]
+    keys = list(frames)
+    stop = threading.Event()
+    changes = [0]
+
+    def churn() -> None:
+        i = 0
+        while not stop.is_set():
+            k = keys[i % len(keys)]
+            v = frames.pop(k)
+            frames[k] = v
+            for entry in v["objects"]:
+                entry["confidence"] = (i % 7) / 7
+            i += 1
+            changes[0] = i
+
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    worker = threading.Thread(target=churn)
+    worker.start()
+    try:
+        finished, gave_up = _core.pipelined_load_counts()
+        with pipelined(True):
+            seen = []
+            for _ in range(12):
+                row = LIB.new_row(gen.ontology, gen.media)
+                row.from_labels_dict(labels)
+                assert len(row.get_object_instances()) == len(labels["object_answers"])
+                seen.append(changes[0])
+        # The other thread did run between the loads, and every load ran on two threads.
+        assert len(set(seen)) > 1, seen
+        assert _core.pipelined_load_counts() == (finished + 12, gave_up)
+    finally:
+        stop.set()
+        worker.join()
+        sys.setswitchinterval(before)
