@@ -17,7 +17,8 @@ use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use super::errors::label_error;
 use crate::error::LabelError;
 use crate::tree::{
-    float_node, int_node, Buffers, Builder, Deferred, DeferredKind, MapStart, Node, Place, Span, TooLarge, Tree,
+    float_node, int_node, Buffers, Builder, Deferred, DeferredKind, MapStart, Node, Place, SharedSource, Span,
+    TooLarge, Tree,
 };
 
 /// A value met during the walk: a pointer, and the reference that keeps it alive when the container's own
@@ -192,6 +193,12 @@ impl Deferred for Frames<'_> {
         let Some((ob, place)) = self.objects.get(index as usize) else {
             return Err(LabelError::value(format!("no deferred value {index}")));
         };
+        // Most values are plain data, which the plain walk reads without reference counting; it has no effects,
+        // so a value it does not read is simply walked again here, with this walk's answer.
+        // SAFETY: this thread holds the GIL (`self.py`) and runs no Python code until the plain walk returns.
+        if let Some(tree) = unsafe { self.plain.build_shared(index, &mut self.spare) } {
+            return Ok(tree);
+        }
         let mut w = Walk::new(
             self.py,
             Builder::with_buffers("", std::mem::take(&mut self.spare)),
