@@ -61,11 +61,17 @@ def state(row: Any) -> Any:
         return (type(e), e.args)
 
 
-def both(gen: Any, labels: dict) -> tuple[Any, Any]:
-    """Loads on one and on two threads; asserts they agree (the exception, or the row) and returns (row,
-    exception) of the two-thread load."""
-    one, err_one = load(gen, copy.deepcopy(labels), False)
-    two, err_two = load(gen, labels, True)
+def new_rows(gen: Any) -> list[Any]:
+    """Two new rows (a new image-group row loads its empty labels, counted in `pipelined_load_counts()`)."""
+    return [LIB.new_row(gen.ontology, gen.media) for _ in range(2)]
+
+
+def both(gen: Any, labels: dict, rows: list[Any] | None = None) -> tuple[Any, Any]:
+    """Loads on one and on two threads (into `rows` if given); asserts they agree (the exception, or the row) and
+    returns (row, exception) of the two-thread load."""
+    rows = new_rows(gen) if rows is None else rows
+    one, err_one = load(gen, copy.deepcopy(labels), False, rows[0])
+    two, err_two = load(gen, labels, True, rows[1])
     assert type(err_two) is type(err_one), (err_one, err_two)
     assert err_two is None or err_two.args == err_one.args
     assert state(two) == state(one)
@@ -255,18 +261,13 @@ def test_switch_reports_the_previous_setting() -> None:
         _core.set_pipelined_loads(before)
 
 
-def _counts_after(gen: Any, labels: dict) -> tuple[int, int]:
-    """How many two-thread loads finished and gave up while loading `labels` (compared on one thread too)."""
-    rows = [LIB.new_row(gen.ontology, gen.media) for _ in range(2)]
+def _counts_after(gen: Any, labels: dict) -> tuple[tuple[int, int], tuple[Any, Any]]:
+    """How many two-thread loads finished and gave up while `both` loaded `labels`, and what `both` returned."""
+    rows = new_rows(gen)
     finished, gave_up = _core.pipelined_load_counts()
-    one, err_one = load(gen, copy.deepcopy(labels), False, rows[0])
-    assert _core.pipelined_load_counts() == (finished, gave_up)
-    two, err_two = load(gen, labels, True, rows[1])
-    assert type(err_two) is type(err_one), (err_one, err_two)
-    assert err_two is None or err_two.args == err_one.args
-    assert state(two) == state(one)
+    out = both(gen, labels, rows)
     done, redone = _core.pipelined_load_counts()
-    return done - finished, redone - gave_up
+    return (done - finished, redone - gave_up), out
 
 
 TEXTS = [
@@ -291,8 +292,8 @@ def test_text_of_every_width_loads_on_two_threads(profile: str, scale: float, te
         entry[f"extra {text}"] = [text, {text: text}]
     for entry in list(labels["object_answers"].values())[:3]:
         entry[f"note {text}"] = text
-    assert _counts_after(gen, labels) == (1, 0)
-    row, err = both(gen, labels)
+    counts, (row, err) = _counts_after(gen, labels)
+    assert counts == (1, 0)
     assert err is None
     creators = {a.created_by for o in row.get_object_instances() for a in o.get_annotations()}
     assert f"{text}@example.com" in creators
@@ -305,8 +306,8 @@ def test_a_lone_surrogate_fails_the_same_on_two_threads(profile: str, scale: flo
     labels = copy.deepcopy(gen.labels)
     frames = [i for i in range(len(_frames(labels))) if _objects(labels, i)]
     _objects(labels, frames[len(frames) // 2])[0]["createdBy"] = "bad \ud800 text"
-    assert _counts_after(gen, labels) == (0, 1)
-    _, err = both(gen, labels)
+    counts, (_, err) = _counts_after(gen, labels)
+    assert counts == (0, 1)
     assert isinstance(err, UnicodeEncodeError), err
 
 
@@ -339,7 +340,7 @@ def test_a_value_only_the_python_walk_reads_loads_the_same(
     labels = copy.deepcopy(gen.labels)
     frames = [i for i in range(len(_frames(labels))) if _objects(labels, i)]
     change(_objects(labels, frames[-2])[0])
-    assert _counts_after(gen, labels) == (0, 1)
+    assert _counts_after(gen, labels)[0] == (0, 1)
 
 
 def test_values_nothing_reads_do_not_stop_the_two_thread_load() -> None:
@@ -351,7 +352,7 @@ def test_values_nothing_reads_do_not_stop_the_two_thread_load() -> None:
         for entry in _objects(labels, i):
             entry["color"] = (1, 2, 3)
             entry["value"] = object()
-    assert _counts_after(gen, labels) == (1, 0)
+    assert _counts_after(gen, labels)[0] == (1, 0)
 
 
 def test_a_thread_changing_the_dict_meanwhile_never_meets_a_load_half_way() -> None:

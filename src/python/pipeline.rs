@@ -105,10 +105,16 @@ struct Board<'s> {
     walker_gone: AtomicBool,
 }
 
+/// Where the answers dicts (the last three values at most) may start in the parse order; the values before are
+/// frames.
+fn answers_from(order: &[u32]) -> usize {
+    order.len().saturating_sub(3)
+}
+
 impl<'s> Board<'s> {
     fn new(source: &'s dyn SharedSource, order: Vec<u32>) -> Self {
-        // Frames go in chunks; the answers dicts (the last three values at most) one by one, as each is large.
-        let frames = order.len().saturating_sub(3);
+        // Frames go in chunks; the answers dicts one by one, as each is large.
+        let frames = answers_from(&order);
         let mut bounds: Vec<usize> = (0..frames).step_by(CHUNK).collect();
         bounds.extend(frames..=order.len());
         let mut chunk_of = vec![0u32; order.len()];
@@ -308,9 +314,11 @@ pub(super) fn parse_pipelined(
     for (pos, &i) in (0u32..).zip(&order) {
         position[i as usize] = pos;
     }
-    // The answers dicts come last in the walk's order; the parse sizes its object table from `object_answers`.
-    let frames_first = order.len().saturating_sub(3);
-    let hints: Vec<(u32, usize)> = order[frames_first..].iter().map(|&i| (i, source.len_hint(i))).collect();
+    // The parse sizes its object table from `object_answers`.
+    let hints: Vec<(u32, usize)> = order[answers_from(&order)..]
+        .iter()
+        .map(|&i| (i, source.len_hint(i)))
+        .collect();
     let shared = source.shared()?;
     let board = Board::new(shared, order);
     let outcome = std::thread::scope(|scope| {

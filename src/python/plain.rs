@@ -29,8 +29,6 @@ pub(super) struct PlainValues(Vec<(Borrowed, Place)>);
 // and runs no Python code until it returns) makes reading the objects from any thread free of data races; the
 // owning `Frames` holds a reference to each object for as long as this lives.
 unsafe impl Sync for PlainValues {}
-// SAFETY: as above; moving the pointers between threads does not read them.
-unsafe impl Send for PlainValues {}
 
 impl PlainValues {
     pub(super) fn new(objects: &[(Bound<'_, PyAny>, Place)]) -> Self {
@@ -56,14 +54,7 @@ impl SharedSource for PlainValues {
         };
         if matches!(place, Place::Answers(_)) {
             // SAFETY: the caller's contract; the walk left only exact dicts and lists.
-            let len = unsafe {
-                if ffi::PyDict_CheckExact(ob) != 0 {
-                    ffi::PyDict_Size(ob)
-                } else {
-                    ffi::PyList_GET_SIZE(ob)
-                }
-            };
-            w.b.reserve_for_answers(len.unsigned_abs());
+            w.b.reserve_for_answers(unsafe { deferred_len(ob) });
         }
         // SAFETY: the caller's contract; `ob` is alive (see `PlainValues`).
         let root = unsafe { w.run(ob, place) };
@@ -77,6 +68,23 @@ impl SharedSource for PlainValues {
             }
         }
     }
+}
+
+/// How many entries or items a value the walk left for later has.
+///
+/// # Safety
+/// `ob` is a live exact dict or list, and nothing changes it meanwhile (the GIL is held by this thread or, under
+/// the contract of `SharedSource::build_shared`, by the source's owner).
+pub(super) unsafe fn deferred_len(ob: *mut ffi::PyObject) -> usize {
+    // SAFETY: the caller's contract; both only read the object's size field.
+    let len = unsafe {
+        if ffi::PyDict_CheckExact(ob) != 0 {
+            ffi::PyDict_Size(ob)
+        } else {
+            ffi::PyList_GET_SIZE(ob)
+        }
+    };
+    len.unsigned_abs()
 }
 
 enum Kind {

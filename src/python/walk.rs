@@ -235,14 +235,7 @@ impl Deferred for Frames<'_> {
             return 0;
         };
         // SAFETY: `ob` is a live object and the GIL is held; the walk left only exact dicts and lists.
-        let len = unsafe {
-            if ffi::PyDict_CheckExact(ob.as_ptr()) != 0 {
-                ffi::PyDict_Size(ob.as_ptr())
-            } else {
-                ffi::PyList_GET_SIZE(ob.as_ptr())
-            }
-        };
-        len.unsigned_abs()
+        unsafe { super::plain::deferred_len(ob.as_ptr()) }
     }
 
     fn shared(&self) -> Option<&dyn crate::tree::SharedSource> {
